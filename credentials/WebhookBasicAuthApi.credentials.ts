@@ -1,0 +1,32 @@
+import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+
+/** The user and password a vendor must send (HTTP Basic) when it calls a trigger's webhook URL. */
+export class WebhookBasicAuthApi implements ICredentialType {
+	name = 'webhookBasicAuthApi';
+
+	displayName = 'Webhook Basic Auth API';
+
+	icon: Icon = { light: 'file:webhookAuth.svg', dark: 'file:webhookAuth.dark.svg' };
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-vendor-webhooks#incoming-authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'User',
+			name: 'user',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The user name the vendor sends',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The password the vendor sends. Use a long random value.',
+		},
+	];
+}

@@ -1,0 +1,151 @@
+import {
+	NodeConnectionTypes,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { allowedIpsDescription, handleDelivery, kitOptions, responseModeProperty, testIncomingCredential } from '../shared';
+import { personaclick, REES46_SUBNET } from './events';
+
+export class PersonaclickTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Personaclick Trigger',
+		name: 'personaclickTrigger',
+		icon: { light: 'file:personaclick.svg', dark: 'file:personaclick.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["operations"].length ? $parameter["operations"].join(", ") : "All operations"}}',
+		description: 'Starts the workflow when a Personaclick import, segment or bulk campaign job ends',
+		defaults: { name: 'Personaclick Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'webhookBasicAuthApi',
+				required: true,
+				testedBy: 'incomingCredential',
+				displayOptions: { show: { authentication: ['basicAuth'] } },
+			},
+			{
+				name: 'webhookSharedSecretApi',
+				required: true,
+				testedBy: 'incomingCredential',
+				displayOptions: { show: { authentication: ['sharedSecret'] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: '={{$parameter["responseMode"]}}',
+				path: 'webhook',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Personaclick has no API to register webhooks. Copy the Production URL above into your Personaclick account, section "Webhooks". With a shared secret in the query string, add it to the URL: ...?token=YOUR_SECRET.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{
+						name: 'Secret Token',
+						value: 'sharedSecret',
+						description: 'The URL you give Personaclick carries a secret token (query string or header)',
+					},
+					{
+						name: 'Basic Auth',
+						value: 'basicAuth',
+						description: 'Calls must carry a user and password (https://user:password@host/...)',
+					},
+					{
+						name: 'IP Allowlist',
+						value: 'ipAllowlist',
+						description: 'Only calls from the listed addresses are accepted',
+					},
+					{
+						name: 'None',
+						value: 'none',
+						description: 'Anyone who knows the URL can start the workflow',
+					},
+				],
+				default: 'sharedSecret',
+				description: 'How the trigger checks that a call comes from Personaclick',
+			},
+			{
+				displayName: 'Allowed IPs',
+				name: 'allowedIps',
+				type: 'string',
+				default: REES46_SUBNET,
+				displayOptions: { show: { authentication: ['ipAllowlist'] } },
+				description: `${allowedIpsDescription} The default is the subnet REES46 (the platform behind Personaclick) publishes for its webhooks; Personaclick does not publish its own`,
+			},
+			{
+				displayName: 'Operations',
+				name: 'operations',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Bulk Campaign', value: 'bulk_campaign', description: 'A bulk campaign was sent, failed, or stopped as spam' },
+					{ name: 'Dynamic Segment Recalculated', value: 'segment_recalculated_dynamic', description: 'A dynamic segment was recalculated' },
+					{ name: 'Import Audience', value: 'import_segment', description: 'An audience (segment) import ended' },
+					{ name: 'Import Products', value: 'import_products', description: 'A product feed import ended' },
+					{ name: 'RFM Segment Recalculated', value: 'segment_recalculated_rfm', description: 'An RFM segment was recalculated' },
+				],
+				default: [],
+				description: 'Which jobs to react to. Leave empty for all.',
+			},
+			{
+				displayName: 'Statuses',
+				name: 'statuses',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Error', value: 'error', description: 'An import failed' },
+					{ name: 'Failed', value: 'failed', description: 'A recalculation or campaign failed' },
+					{ name: 'Spam', value: 'spam', description: 'A bulk campaign was stopped as spam' },
+					{ name: 'Success', value: 'success' },
+				],
+				default: [],
+				description: 'Which outcomes to react to. Leave empty for all.',
+			},
+			responseModeProperty,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [...kitOptions],
+			},
+		],
+	};
+
+	methods = { credentialTest: { incomingCredential: testIncomingCredential } };
+
+	// Personaclick has no registration API: the user pastes the URL, so there is nothing to create or delete.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return handleDelivery.call(this, personaclick);
+	}
+}

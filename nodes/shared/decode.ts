@@ -1,0 +1,103 @@
+import type { IDataObject } from 'n8n-workflow';
+
+export type BodyFormat = 'json' | 'form' | 'xml';
+
+export type Decoded =
+	| {
+			ok: true;
+			payload: unknown;
+			format: BodyFormat;
+			/** Form fields exactly as received, before JSON-valued fields were parsed (for signatures). */
+			formFields?: Record<string, string>;
+	  }
+	| { ok: false; reason: string };
+
+export interface BodyInput {
+	/** What n8n parsed: JSON, form fields, or XML (tag names lower-cased). */
+	body: unknown;
+	/** The bytes as received, when n8n kept them. */
+	rawBody?: Buffer;
+	contentType?: string;
+}
+
+const hasContent = (value: unknown): boolean =>
+	Array.isArray(value) || (typeof value === 'object' && value !== null && Object.keys(value).length > 0);
+
+function looksLikeJson(text: string): boolean {
+	const first = text.trimStart()[0];
+	return first === '{' || first === '[';
+}
+
+function parseJson(text: string): Decoded {
+	try {
+		return { ok: true, payload: JSON.parse(text) as unknown, format: 'json' };
+	} catch (error) {
+		return { ok: false, reason: `the body is not valid JSON (${(error as Error).message})` };
+	}
+}
+
+/** Form fields whose values hold JSON are parsed; a value that does not parse stays a string. */
+function expandForm(fields: Record<string, string>): Decoded {
+	const payload: IDataObject = {};
+	for (const [name, value] of Object.entries(fields)) {
+		if (typeof value === 'string' && looksLikeJson(value)) {
+			try {
+				payload[name] = JSON.parse(value) as IDataObject;
+				continue;
+			} catch {
+				// Not JSON after all: keep the text as it came.
+			}
+		}
+		payload[name] = value;
+	}
+	return { ok: true, payload, format: 'form', formFields: fields };
+}
+
+function formFieldsOf(body: unknown, rawBody: Buffer | undefined): Record<string, string> | undefined {
+	if (hasContent(body) && !Array.isArray(body)) {
+		const fields: Record<string, string> = {};
+		for (const [name, value] of Object.entries(body as IDataObject)) {
+			fields[name] = Array.isArray(value) ? String(value[0]) : String(value);
+		}
+		return fields;
+	}
+	if (rawBody && rawBody.length > 0) {
+		const fields: Record<string, string> = {};
+		for (const [name, value] of new URLSearchParams(rawBody.toString('utf8'))) {
+			if (!(name in fields)) fields[name] = value;
+		}
+		return fields;
+	}
+	return undefined;
+}
+
+/**
+ * Turns a request body into a payload. n8n has usually parsed it already; the raw bytes are parsed only
+ * when it has not. Never throws: a body that cannot be decoded gives the reason.
+ */
+export function decodeBody({ body, rawBody, contentType }: BodyInput): Decoded {
+	const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+
+	if (type.endsWith('/xml') || type.endsWith('+xml')) {
+		return hasContent(body)
+			? { ok: true, payload: body, format: 'xml' }
+			: { ok: false, reason: 'the XML body is empty or could not be parsed' };
+	}
+
+	if (type === 'application/x-www-form-urlencoded') {
+		const fields = formFieldsOf(body, rawBody);
+		return fields && Object.keys(fields).length > 0
+			? expandForm(fields)
+			: { ok: false, reason: 'the form body is empty' };
+	}
+
+	if (hasContent(body)) return { ok: true, payload: body, format: 'json' };
+	if (typeof body === 'string' && body.trim().length > 0) return parseJson(body);
+	if (rawBody && rawBody.length > 0) return parseJson(rawBody.toString('utf8'));
+	return { ok: false, reason: 'the body is empty' };
+}
+
+/** The default split: a JSON array is a batch, anything else is one event. */
+export function splitBatch(payload: unknown): unknown[] {
+	return Array.isArray(payload) ? payload : [payload];
+}

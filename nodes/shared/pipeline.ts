@@ -1,0 +1,280 @@
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { ZodType, ZodTypeDef } from 'zod';
+
+import {
+	type AuthFailure,
+	type IncomingHttpHeaders,
+	checkBasicAuth,
+	checkIpAllowlist,
+	checkSharedSecret,
+	clientIp,
+	firstHeader,
+	loadBasicAuth,
+	loadSharedSecret,
+} from './authenticate';
+import { type BodyFormat, type Decoded, decodeBody, splitBatch } from './decode';
+import { DEFAULT_DEDUPE_WINDOW, DedupeWindow } from './dedupe';
+import type { Verdict } from './secure';
+import { type EventRejection, validateEvents } from './validate';
+
+/** What one delivery came to, for the vendor's answer and for the log. */
+export interface DeliveryOutcome {
+	/** Events found in the delivery. */
+	received: number;
+	/** Events emitted as items. */
+	emitted: number;
+	/** Valid events dropped as repeats of events already emitted. */
+	duplicates: number;
+	/** Valid events the user's filters leave out. */
+	ignored: number;
+	rejected: EventRejection[];
+}
+
+export interface Reply {
+	status: number;
+	body?: IDataObject | IDataObject[] | string;
+	headers?: Record<string, string>;
+}
+
+/** What a vendor expects back, for each kind of delivery. */
+export interface ResponseContract {
+	/** Events were emitted (or there was nothing to emit), and none was invalid. */
+	accepted(outcome: DeliveryOutcome): Reply;
+	/** Every valid event was a repeat of one already emitted. */
+	duplicate(outcome: DeliveryOutcome): Reply;
+	/** Some events were invalid, others were fine. */
+	partlyInvalid(outcome: DeliveryOutcome): Reply;
+	/** No event was valid. */
+	invalid(outcome: DeliveryOutcome): Reply;
+	undecodable(reason: string): Reply;
+	unauthorized(failure: AuthFailure): Reply;
+}
+
+/** The request, as a vendor's own verification sees it. */
+export interface DeliveryRequest {
+	headers: IncomingHttpHeaders;
+	query: IDataObject;
+	rawBody?: Buffer;
+	decoded: Extract<Decoded, { ok: true }>;
+}
+
+export interface EventFilter<TEvent> {
+	/** A multi-select parameter of the node; an empty selection lets everything through. */
+	parameter: string;
+	value(event: TEvent): string | undefined;
+}
+
+/** Everything the kit needs to know about a vendor. */
+export interface TriggerDeclaration<TEvent extends object> {
+	/** The vendor's name, for logs and the basic-auth realm. */
+	vendor: string;
+	/** One event. Types flow from here. */
+	schema: ZodType<TEvent, ZodTypeDef, unknown>;
+	/** Turns a decoded payload into raw events; a string return is the reason it cannot. */
+	split?(payload: unknown, format: BodyFormat): unknown[] | string;
+	eventName(event: TEvent): string;
+	/** Stable across redeliveries of the same event: the dedupe key. */
+	eventKey(event: TEvent): string;
+	filters?: ReadonlyArray<EventFilter<TEvent>>;
+	/** The item's JSON: the vendor's fields, plus normalised extras. */
+	toItem?(event: TEvent): IDataObject;
+	responses: ResponseContract;
+	/**
+	 * Checks an `authentication` value the kit does not handle itself (a vendor signature). Runs after
+	 * decoding, since some vendors sign fields of the body.
+	 */
+	verify?(
+		this: IWebhookFunctions,
+		method: string,
+		request: DeliveryRequest,
+	): Promise<Verdict> | Verdict;
+	/** Deliveries with more events than this are refused as undecodable. */
+	maxEvents?: number;
+}
+
+export type ResponseMode = 'onReceived' | 'lastNode';
+
+export interface KitOptions {
+	dedupeWindow?: number;
+	includeRequestMetadata?: boolean;
+	trustForwardedFor?: boolean;
+	extraAllowedIps?: string;
+}
+
+const SENSITIVE = /secret|token|signature|password|passwd|auth|api[-_]?key|cookie|session/i;
+
+function send(context: IWebhookFunctions, reply: Reply): IWebhookResponseData {
+	const res = context.getResponseObject();
+	for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+	res.status(reply.status);
+	if (reply.body === undefined) res.end();
+	else if (typeof reply.body === 'string') res.send(reply.body);
+	else res.json(reply.body);
+	return { noWebhookResponse: true };
+}
+
+function without(record: IDataObject, drop: (name: string) => boolean): IDataObject {
+	const kept: IDataObject = {};
+	for (const [name, value] of Object.entries(record)) if (!drop(name)) kept[name] = value;
+	return kept;
+}
+
+/** Request metadata for items: headers and query without anything that could carry a secret. */
+function requestMetadata(
+	headers: IncomingHttpHeaders,
+	query: IDataObject,
+	sourceIp: string,
+	receivedAt: string,
+	secretName: string | undefined,
+): IDataObject {
+	const secret = secretName?.toLowerCase();
+	const drop = (name: string) => SENSITIVE.test(name) || name.toLowerCase() === secret;
+	return {
+		receivedAt,
+		sourceIp,
+		headers: without(headers as IDataObject, drop),
+		query: without(query, drop),
+	};
+}
+
+/**
+ * Runs one delivery through the whole pipeline: authenticate, decode, split, validate, filter,
+ * deduplicate, then answer as the vendor expects and emit one item per event.
+ */
+export async function handleDelivery<TEvent extends object>(
+	this: IWebhookFunctions,
+	declaration: TriggerDeclaration<TEvent>,
+): Promise<IWebhookResponseData> {
+	const receivedAt = new Date().toISOString();
+	const { responses, vendor } = declaration;
+	const req = this.getRequestObject();
+	const headers = this.getHeaderData();
+	const query = this.getQueryData() as IDataObject;
+	const authentication = this.getNodeParameter('authentication', 'none') as string;
+	const responseMode = this.getNodeParameter('responseMode', 'onReceived') as ResponseMode;
+	const options = this.getNodeParameter('options', {}) as KitOptions;
+
+	const reject = (failure: AuthFailure): IWebhookResponseData => {
+		this.logger.warn(`${vendor} webhook refused: ${failure.reason}`);
+		return send(this, responses.unauthorized(failure));
+	};
+
+	// 1. Authenticate the caller.
+	const sourceIp = clientIp(headers, req.socket?.remoteAddress, options.trustForwardedFor === true);
+	const allowlist =
+		authentication === 'ipAllowlist'
+			? (this.getNodeParameter('allowedIps', '') as string)
+			: (options.extraAllowedIps ?? '').trim();
+	if (authentication === 'ipAllowlist' || allowlist) {
+		const failure = checkIpAllowlist(sourceIp, allowlist);
+		if (failure) return reject(failure);
+	}
+	let secretName: string | undefined;
+	if (authentication === 'basicAuth') {
+		const failure = checkBasicAuth(headers, await loadBasicAuth(this), `${vendor} webhook`);
+		if (failure) return reject(failure);
+	} else if (authentication === 'sharedSecret') {
+		const expected = await loadSharedSecret(this);
+		secretName = expected.name;
+		const failure = checkSharedSecret(headers, query, expected);
+		if (failure) return reject(failure);
+	}
+
+	// 2. Decode.
+	const decoded = decodeBody({
+		body: this.getBodyData(),
+		rawBody: (req as { rawBody?: Buffer }).rawBody,
+		contentType: firstHeader(headers, 'content-type'),
+	});
+	if (!decoded.ok) {
+		this.logger.warn(`${vendor} webhook body refused: ${decoded.reason}`);
+		return send(this, responses.undecodable(decoded.reason));
+	}
+
+	// A vendor's own proof of origin, such as a signature over the body.
+	if (!['none', 'basicAuth', 'sharedSecret', 'ipAllowlist'].includes(authentication)) {
+		const verdict = declaration.verify
+			? await declaration.verify.call(this, authentication, { headers, query, rawBody: (req as { rawBody?: Buffer }).rawBody, decoded })
+			: ({ ok: false, reason: `the authentication method "${authentication}" is not supported` } as const);
+		if (!verdict.ok) return reject({ kind: 'signature', status: 401, reason: verdict.reason });
+	}
+
+	// 3. Split.
+	const events = declaration.split ? declaration.split(decoded.payload, decoded.format) : splitBatch(decoded.payload);
+	if (typeof events === 'string') {
+		this.logger.warn(`${vendor} webhook body refused: ${events}`);
+		return send(this, responses.undecodable(events));
+	}
+	if (declaration.maxEvents !== undefined && events.length > declaration.maxEvents) {
+		const reason = `the delivery holds ${events.length} events, more than the ${declaration.maxEvents} ${vendor} sends at most`;
+		this.logger.warn(`${vendor} webhook body refused: ${reason}`);
+		return send(this, responses.undecodable(reason));
+	}
+
+	// 4. Validate.
+	const { valid, rejected } = validateEvents(events, declaration.schema);
+	for (const rejection of rejected) {
+		this.logger.warn(`${vendor} webhook event ${rejection.index} rejected: ${rejection.errors.join('; ')}`);
+	}
+
+	// 5. Filter.
+	const selections = (declaration.filters ?? []).map((filter) => ({
+		filter,
+		selected: new Set(this.getNodeParameter(filter.parameter, []) as string[]),
+	}));
+	const wanted = valid.filter(({ event }) =>
+		selections.every(({ filter, selected }) => selected.size === 0 || selected.has(filter.value(event) ?? '')),
+	);
+
+	// 6. Deduplicate: within the delivery always; across deliveries only when answering at once, since
+	// with "when last node finishes" a redelivery follows a failed run and must run again.
+	const capacity = Math.max(0, Math.floor(options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW));
+	const window =
+		capacity > 0 && responseMode === 'onReceived'
+			? new DedupeWindow(this.getWorkflowStaticData('node'), capacity)
+			: undefined;
+	const seen = new Set<string>();
+	const fresh: Array<{ event: TEvent; key: string }> = [];
+	for (const { event } of wanted) {
+		const key = declaration.eventKey(event);
+		if (capacity > 0 && (seen.has(key) || window?.has(key))) continue;
+		seen.add(key);
+		fresh.push({ event, key });
+	}
+
+	const outcome: DeliveryOutcome = {
+		received: events.length,
+		emitted: fresh.length,
+		duplicates: wanted.length - fresh.length,
+		ignored: valid.length - wanted.length,
+		rejected,
+	};
+	const reply =
+		valid.length === 0 && rejected.length > 0
+			? responses.invalid(outcome)
+			: rejected.length > 0
+				? responses.partlyInvalid(outcome)
+				: outcome.emitted === 0 && outcome.duplicates > 0
+					? responses.duplicate(outcome)
+					: responses.accepted(outcome);
+
+	if (fresh.length === 0) return send(this, reply);
+
+	// 7 and 8. Emit, and answer.
+	const metadata = options.includeRequestMetadata
+		? requestMetadata(headers, query, sourceIp, receivedAt, secretName)
+		: undefined;
+	const items: INodeExecutionData[] = fresh.map(({ event, key }) => ({
+		json: {
+			...(declaration.toItem ? declaration.toItem(event) : (event as IDataObject)),
+			eventName: declaration.eventName(event),
+			eventKey: key,
+			...(metadata ? { requestMetadata: metadata } : {}),
+		},
+	}));
+	for (const { key } of fresh) window?.add(key);
+
+	if (responseMode === 'lastNode') return { workflowData: [items] };
+	send(this, reply);
+	return { workflowData: [items], noWebhookResponse: true };
+}

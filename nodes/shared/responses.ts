@@ -1,0 +1,38 @@
+import type { AuthFailure } from './authenticate';
+import type { DeliveryOutcome, Reply, ResponseContract } from './pipeline';
+
+/** Counts for an answer body; the rejected events are listed with what was wrong with each. */
+export function summary(outcome: DeliveryOutcome) {
+	return {
+		received: outcome.received,
+		emitted: outcome.emitted,
+		duplicates: outcome.duplicates,
+		ignored: outcome.ignored,
+		rejected: outcome.rejected.map(({ index, errors }) => ({ index, errors })),
+	};
+}
+
+export function unauthorizedReply(failure: AuthFailure): Reply {
+	return {
+		status: failure.status,
+		body: { success: false, error: failure.status === 403 ? 'Forbidden' : 'Unauthorized' },
+		headers: failure.challenge ? { 'WWW-Authenticate': failure.challenge } : undefined,
+	};
+}
+
+/**
+ * The answer for vendors that document no retry rules: 200 for anything taken in (duplicates
+ * included, so a resend stops), 400 for what can never succeed, 401/403 for callers turned away.
+ * The reason an auth check failed goes to the log only, never to the caller.
+ */
+export const standardResponses: ResponseContract = {
+	accepted: (outcome) => ({ status: 200, body: { success: true, ...summary(outcome) } }),
+	duplicate: (outcome) => ({ status: 200, body: { success: true, ...summary(outcome) } }),
+	partlyInvalid: (outcome) => ({ status: 200, body: { success: true, ...summary(outcome) } }),
+	invalid: (outcome) => ({
+		status: 400,
+		body: { success: false, error: 'No event in the delivery is valid', ...summary(outcome) },
+	}),
+	undecodable: (reason) => ({ status: 400, body: { success: false, error: `Cannot read the delivery: ${reason}` } }),
+	unauthorized: unauthorizedReply,
+};

@@ -1,0 +1,35 @@
+import type { ZodType, ZodTypeDef } from 'zod';
+
+export interface EventRejection {
+	/** Position of the event in the delivery, from 0. */
+	index: number;
+	/** Each problem as "path: reason". */
+	errors: string[];
+}
+
+export interface Validated<TEvent> {
+	valid: Array<{ index: number; event: TEvent }>;
+	rejected: EventRejection[];
+}
+
+/** Validates each event on its own: one bad event never hides the good ones. */
+export function validateEvents<TEvent>(
+	events: readonly unknown[],
+	schema: ZodType<TEvent, ZodTypeDef, unknown>,
+): Validated<TEvent> {
+	const result: Validated<TEvent> = { valid: [], rejected: [] };
+	events.forEach((candidate, index) => {
+		const parsed = schema.safeParse(candidate);
+		if (parsed.success) {
+			result.valid.push({ index, event: parsed.data });
+		} else {
+			result.rejected.push({
+				index,
+				errors: parsed.error.issues.map(
+					(issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(event)'}: ${issue.message}`,
+				),
+			});
+		}
+	});
+	return result;
+}
