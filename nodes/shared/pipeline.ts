@@ -3,6 +3,7 @@ import type { ZodType, ZodTypeDef } from 'zod';
 
 import {
 	type AuthFailure,
+	type BasicAuthSecret,
 	type IncomingHttpHeaders,
 	checkBasicAuth,
 	checkIpAllowlist,
@@ -90,6 +91,13 @@ export interface TriggerDeclaration<TEvent extends object> {
 	): Promise<Verdict> | Verdict;
 	/** Deliveries with more events than this are refused as undecodable. */
 	maxEvents?: number;
+	/** The authentication used when the node has no `authentication` parameter. Defaults to none. */
+	defaultAuthentication?: string;
+	/**
+	 * Where the expected basic-auth user and password come from. Defaults to the Webhook Basic Auth
+	 * credential; a vendor that generates them at registration reads them from static data instead.
+	 */
+	basicAuthSecret?(this: IWebhookFunctions): Promise<BasicAuthSecret>;
 }
 
 export type ResponseMode = 'onReceived' | 'lastNode';
@@ -150,7 +158,7 @@ export async function handleDelivery<TEvent extends object>(
 	const req = this.getRequestObject();
 	const headers = this.getHeaderData();
 	const query = this.getQueryData() as IDataObject;
-	const authentication = this.getNodeParameter('authentication', 'none') as string;
+	const authentication = this.getNodeParameter('authentication', declaration.defaultAuthentication ?? 'none') as string;
 	const responseMode = this.getNodeParameter('responseMode', 'onReceived') as ResponseMode;
 	const options = this.getNodeParameter('options', {}) as KitOptions;
 
@@ -171,7 +179,8 @@ export async function handleDelivery<TEvent extends object>(
 	}
 	let secretName: string | undefined;
 	if (authentication === 'basicAuth') {
-		const failure = checkBasicAuth(headers, await loadBasicAuth(this), `${vendor} webhook`);
+		const expected = declaration.basicAuthSecret ? await declaration.basicAuthSecret.call(this) : await loadBasicAuth(this);
+		const failure = checkBasicAuth(headers, expected, `${vendor} webhook`);
 		if (failure) return reject(failure);
 	} else if (authentication === 'sharedSecret') {
 		const expected = await loadSharedSecret(this);
