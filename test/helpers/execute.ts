@@ -8,6 +8,7 @@ import {
 	type IExecuteFunctions,
 	type IHookFunctions,
 	type ILoadOptionsFunctions,
+	type INode,
 	type INodeExecutionData,
 	type INodeType,
 	type IHttpRequestOptions,
@@ -126,7 +127,7 @@ export async function runLifecycle(
 	setup: HookSetup,
 ): Promise<boolean> {
 	const methods = node.webhookMethods?.default;
-	if (!methods) throw new NodeOperationError(fakeNode({}), 'The node has no webhookMethods.default');
+	if (!methods) throw new NodeOperationError(fakeNode({}) as INode, 'The node has no webhookMethods.default');
 	return methods[method].call(hookContext(setup));
 }
 
