@@ -10,6 +10,6 @@ module.exports = {
 	coverageThreshold: {
 		'./nodes/shared/': { lines: 95, branches: 95 },
 	},
-	transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+	transform: { '^.+\\.ts$': ['ts-jest', {}] },
 	testTimeout: 20000,
 };

@@ -1,16 +1,22 @@
+import { BASIC_AUTH_CREDENTIAL, SHARED_SECRET_CREDENTIAL } from './authenticate';
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
 /**
  * For incoming-auth credentials there is nothing to call: the sender proves them on each delivery.
  * The test checks that the credential is complete and says that nothing was contacted.
  */
+const REQUIRED_FIELDS: Record<string, string[]> = {
+	[BASIC_AUTH_CREDENTIAL]: ['user', 'password'],
+	[SHARED_SECRET_CREDENTIAL]: ['secret', 'name'],
+};
+
 export async function testIncomingCredential(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
-	const missing = ['user', 'password', 'secret'].filter(
-		(field) => field in data && (typeof data[field] !== 'string' || (data[field] as string).length === 0),
+	const missing = (REQUIRED_FIELDS[credential.type] ?? []).filter(
+		(field) => typeof data[field] !== 'string' || (data[field] as string).length === 0,
 	);
 	if (missing.length > 0) {
 		return { status: 'Error', message: `Fill in: ${missing.join(', ')}` };
