@@ -1,0 +1,48 @@
+// One call from nothing to a running n8n with this package installed: cached n8n, packed package, fresh user
+// folder, owner and API key. Used by `npm start` and the e2e suite.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { N8nApi } from './api.mjs';
+import { ensureN8n } from './install.mjs';
+import { buildAndPack, installTarball } from './package.mjs';
+import { startN8n } from './server.mjs';
+import { freePort, log, portIsFree } from './util.mjs';
+
+export { N8nApi, OWNER, deployWorkflow, prepareWorkflow, productionUrl } from './api.mjs';
+export { DEFAULT_N8N_VERSION, cacheRoot, ensureN8n, n8nVersion } from './install.mjs';
+export { REPO_ROOT, buildAndPack, installTarball } from './package.mjs';
+export { log } from './util.mjs';
+
+/**
+ * Installs (once) and starts n8n with the packed package. `port` defaults to a free one; `userFolder` to a new
+ * temporary folder, removed by `stop()` unless `keepUserFolder`. `stop()` is safe to call twice.
+ */
+export async function launch({ version, port, userFolder, keepUserFolder = false, echo = false, env = {} } = {}) {
+	const n8n = await ensureN8n(version);
+	const work = mkdtempSync(join(tmpdir(), 'n8n-vendor-webhooks-'));
+	const folder = userFolder ?? join(work, 'user');
+	mkdirSync(folder, { recursive: true });
+	let server;
+	const stop = async () => {
+		if (server) await server.stop();
+		rmSync(work, { recursive: true, force: true });
+		if (userFolder && !keepUserFolder) rmSync(userFolder, { recursive: true, force: true });
+	};
+	try {
+		const pkg = await buildAndPack(work);
+		const installed = await installTarball(pkg.tarball, folder);
+		const chosenPort = port ?? (await freePort());
+		if (!(await portIsFree(chosenPort))) {
+			throw new Error(`Port ${chosenPort} is in use. Stop what is listening there, or choose another port (N8N_PORT=5679 npm start).`);
+		}
+		server = await startN8n(n8n, { userFolder: folder, port: chosenPort, echo, env });
+		const api = await new N8nApi(server.baseUrl).signIn();
+		log(`Signed in as owner; API key created`);
+		return { n8n, server, api, pkg, installed, stop };
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}

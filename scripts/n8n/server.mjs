@@ -1,0 +1,142 @@
+// Starts n8n as a child process on a given port and user folder, waits until it serves, and always stops it.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { freePort, log, sleep, waitFor } from './util.mjs';
+
+const running = new Set();
+
+function killGroup(child, signal) {
+	try {
+		process.kill(-child.pid, signal); // n8n and its task runner share the group it leads
+	} catch {
+		try {
+			child.kill(signal);
+		} catch {
+			// already gone
+		}
+	}
+}
+
+// Last resort: whatever way this process ends, no n8n it started outlives it.
+process.on('exit', () => {
+	for (const child of running) killGroup(child, 'SIGKILL');
+});
+
+function tail(file, bytes = 6000) {
+	try {
+		const text = readFileSync(file, 'utf8');
+		return text.slice(-bytes);
+	} catch {
+		return '(no log)';
+	}
+}
+
+/** The environment of a headless n8n: no telemetry, no calls home, owner set up over REST, one port. */
+export function n8nEnvironment({ userFolder, port, brokerPort, encryptionKey, extra = {} }) {
+	const env = { ...process.env };
+	// Keep this process's Node and npm settings from leaking into n8n's own.
+	for (const name of Object.keys(env)) if (name.startsWith('npm_') || name === 'NODE_OPTIONS') delete env[name];
+	return {
+		...env,
+		N8N_USER_FOLDER: userFolder,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: 'localhost',
+		N8N_PROTOCOL: 'http',
+		WEBHOOK_URL: `http://localhost:${port}/`,
+		N8N_EDITOR_BASE_URL: `http://localhost:${port}/`,
+		N8N_ENCRYPTION_KEY: encryptionKey,
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		DB_TYPE: 'sqlite',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_PUBLIC_API_DISABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
+		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'info',
+		...extra,
+	};
+}
+
+/**
+ * Starts `n8n start` and resolves once its REST API answers. Returns a handle whose `stop()` ends n8n and its
+ * task runner (SIGTERM, then SIGKILL after `graceMs`).
+ */
+export async function startN8n(n8n, { userFolder, port, encryptionKey, env = {}, echo = false, readyTimeoutMs = 180_000 }) {
+	const brokerPort = await freePort();
+	const logFile = join(userFolder, 'n8n.log');
+	const out = createWriteStream(logFile, { flags: 'a' });
+	const childEnv = n8nEnvironment({ userFolder, port, brokerPort, encryptionKey: encryptionKey ?? randomBytes(24).toString('hex'), extra: env });
+	log(`Starting n8n ${n8n.version} on http://localhost:${port} (user folder ${userFolder}, log ${logFile})`);
+	const child = spawn(n8n.node, [n8n.main, 'start'], { env: childEnv, cwd: userFolder, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	running.add(child);
+	let exited;
+	const exitPromise = new Promise((resolve) => {
+		child.on('exit', (code, signal) => {
+			exited = signal ?? `exit ${code}`;
+			running.delete(child);
+			out.end();
+			resolve(exited);
+		});
+	});
+	for (const stream of [child.stdout, child.stderr]) {
+		stream.on('data', (chunk) => {
+			out.write(chunk);
+			if (echo) process.stdout.write(chunk);
+		});
+	}
+	const baseUrl = `http://localhost:${port}`;
+	const handle = {
+		baseUrl,
+		port,
+		pid: child.pid,
+		logFile,
+		userFolder,
+		version: n8n.version,
+		get exited() {
+			return exited;
+		},
+		async stop(graceMs = 20_000) {
+			if (exited) return;
+			log(`Stopping n8n (pid ${child.pid})`);
+			killGroup(child, 'SIGTERM');
+			const done = await Promise.race([exitPromise, sleep(graceMs).then(() => undefined)]);
+			if (!done) {
+				log(`n8n did not stop within ${graceMs / 1000} s; killing it`);
+				killGroup(child, 'SIGKILL');
+				await Promise.race([exitPromise, sleep(5000)]);
+			}
+			// The task runner may outlive its parent by a moment; make sure the group is gone.
+			killGroup(child, 'SIGKILL');
+		},
+	};
+	try {
+		await waitFor(
+			`n8n to answer on ${baseUrl}`,
+			async () => {
+				if (exited) throw Object.assign(new Error(`n8n exited (${exited}) before it was ready`), { fatal: true });
+				const health = await fetch(`${baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(3000) });
+				if (!health.ok) return false;
+				// 1.x reports ready before its REST routes exist.
+				const settings = await fetch(`${baseUrl}/rest/settings`, { signal: AbortSignal.timeout(3000) });
+				return settings.ok;
+			},
+			{ timeoutMs: readyTimeoutMs, intervalMs: 500, isFatal: (error) => error.fatal },
+		);
+	} catch (error) {
+		await handle.stop(5000);
+		throw new Error(`${error.message}\nLast lines of ${logFile}:\n${tail(logFile)}`);
+	}
+	log(`n8n is ready at ${baseUrl}`);
+	return handle;
+}
