@@ -1,0 +1,242 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { allowedIpsDescription, handleDelivery, kitOptions, responseModeProperty, testIncomingCredential } from '../shared';
+import { parseListElements } from './canonical';
+import { EVENT_QUERY_PARAMETER, qixolPromo, type RefusalAnswer } from './events';
+
+export class QixolPromoTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Qixol Promo Trigger',
+		name: 'qixolPromoTrigger',
+		icon: { light: 'file:qixolPromo.svg', dark: 'file:qixolPromo.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
+		description: 'Starts the workflow when Qixol Promo sends a webhook: promotions created, changed or due, imports and coupon jobs finished',
+		defaults: { name: 'Qixol Promo Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'webhookBasicAuthApi',
+				required: true,
+				testedBy: 'incomingCredential',
+				displayOptions: { show: { authentication: ['basicAuth'] } },
+			},
+			{
+				name: 'webhookSharedSecretApi',
+				required: true,
+				testedBy: 'incomingCredential',
+				displayOptions: { show: { authentication: ['sharedSecret'] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: '={{$parameter["responseMode"]}}',
+				path: 'webhook',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Qixol Promo has no API for webhooks: add them in the Promo portal, under Configuration → Webhooks → Add New. Pick the Webhook Event, paste the Production URL above as the Target (with ?token=YOUR_SECRET when the secret travels in the query string) and tick Enabled?. Each Qixol webhook carries one event, so add one per event you want, all with this URL. If the payloads do not name their event, end each URL with &event=Promotion.Created (or ?event=…), naming that webhook\'s event.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{
+						name: 'Basic Auth',
+						value: 'basicAuth',
+						description:
+							'Calls must carry a user and password. Qixol does not document sending them from a URL like https://user:password@host/…, so check that it does.',
+					},
+					{
+						name: 'IP Allowlist',
+						value: 'ipAllowlist',
+						description: 'Only calls from the listed addresses are accepted',
+					},
+					{
+						name: 'None',
+						value: 'none',
+						description: 'Anyone who knows the URL can start the workflow',
+					},
+					{
+						name: 'Secret Token',
+						value: 'sharedSecret',
+						description: 'The URL you give Qixol carries a secret token in its query string',
+					},
+				],
+				default: 'sharedSecret',
+				description: 'How the trigger checks that a call comes from Qixol Promo',
+			},
+			{
+				displayName: 'Allowed IPs',
+				name: 'allowedIps',
+				type: 'string',
+				default: '',
+				placeholder: '203.0.113.10, 198.51.100.0/24',
+				displayOptions: { show: { authentication: ['ipAllowlist'] } },
+				description: `${allowedIpsDescription} Qixol does not publish the addresses it calls from: ask Qixol support for them`,
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'AttributeValues.ImportCompleted',
+						value: 'AttributeValues.ImportCompleted',
+						description: 'An import of attribute values has finished',
+					},
+					{
+						name: 'CouponCodes.GenerateCompleted',
+						value: 'CouponCodes.GenerateCompleted',
+						description: 'A run generating voucher codes has finished',
+					},
+					{
+						name: 'CouponCodes.ImportCompleted',
+						value: 'CouponCodes.ImportCompleted',
+						description: 'An import of coupon codes has finished',
+					},
+					{
+						name: 'CouponCodes.ReservedActivated',
+						value: 'CouponCodes.ReservedActivated',
+						description:
+							'A refer-a-friend referral code, applied to a confirmed basket, has been used up',
+					},
+					{
+						name: 'Product.ImportCompleted',
+						value: 'Product.ImportCompleted',
+						description: 'An import of products has finished',
+					},
+					{
+						name: 'Promotion.Created',
+						value: 'Promotion.Created',
+						description: 'A promotion was created, in the Promo portal or through the Promo API',
+					},
+					{
+						name: 'Promotion.Deleted',
+						value: 'Promotion.Deleted',
+						description: 'A promotion was deleted, in the Promo portal or through the Promo API',
+					},
+					{
+						name: 'Promotion.EndingInPeriod',
+						value: 'Promotion.EndingInPeriod',
+						description: 'A promotion ends within the notification period set on the Qixol webhook',
+					},
+					{
+						name: 'Promotion.StartingInPeriod',
+						value: 'Promotion.StartingInPeriod',
+						description: 'A promotion starts within the notification period set on the Qixol webhook',
+					},
+					{
+						name: 'Promotion.Updated',
+						value: 'Promotion.Updated',
+						description: 'A promotion was changed, in the Promo portal or through the Promo API',
+					},
+				],
+				default: [],
+				description:
+					'Which events to react to. Leave empty for all. Events are told apart by the name in the payload, or else by the event parameter of the URL.',
+			},
+			responseModeProperty,
+			{
+				displayName:
+					'Qixol disables a webhook after 3 answers other than 200 within 60 minutes. Answering when the last node finishes means every failed or slow run counts toward that (a failed run answers 500). Prefer Immediately unless Qixol must wait for the workflow.',
+				name: 'lastNodeNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { responseMode: ['lastNode'] } },
+			},
+			{
+				displayName: 'Refused Deliveries',
+				name: 'refusedAnswer',
+				type: 'options',
+				options: [
+					{
+						name: 'Answer 200 and Drop (Recommended)',
+						value: 'ok',
+						description: 'The webhook stays enabled; the reason is logged and no workflow runs',
+					},
+					{
+						name: 'Answer 4xx',
+						value: 'error',
+						description:
+							'401 or 403 for failed authentication, 400 for an unreadable or invalid delivery. Three of these in 60 minutes disable the Qixol webhook.',
+					},
+				],
+				default: 'ok',
+				description:
+					'What to answer a delivery that fails authentication or validation. Qixol counts every answer other than 200 toward disabling the webhook.',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					...kitOptions,
+					{
+						displayName: 'XML List Elements',
+						name: 'xmlListElements',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. CouponCodes, Products',
+						description:
+							'For XML payloads: elements that hold a list, comma-separated. They become lists even with one entry or none, as in JSON. An element holding a repeated tag is a list without being named here.',
+					},
+				],
+			},
+		],
+	};
+
+	methods = { credentialTest: { incomingCredential: testIncomingCredential } };
+
+	// Qixol Promo has no webhook API: the user adds the URL in its portal, so there is nothing to create or delete.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const options = this.getNodeParameter('options', {}) as { xmlListElements?: string };
+		const urlEvent = (this.getQueryData() as IDataObject)[EVENT_QUERY_PARAMETER];
+		return handleDelivery.call(
+			this,
+			qixolPromo({
+				answer: this.getNodeParameter('refusedAnswer', 'ok') as RefusalAnswer,
+				listElements: parseListElements(options.xmlListElements ?? ''),
+				urlEvent: Array.isArray(urlEvent) ? String(urlEvent[0]) : typeof urlEvent === 'string' ? urlEvent : undefined,
+				onUnnamed: () =>
+					this.logger.warn(
+						`Qixol Promo event left out: neither the payload nor the URL names its event, so the Events filter cannot match it. End the webhook URL in the Qixol portal with ${EVENT_QUERY_PARAMETER}=<event name>.`,
+					),
+			}),
+		);
+	}
+}

@@ -1,0 +1,135 @@
+/**
+ * One shape for Qixol Promo payloads, whether they came as JSON or as XML.
+ *
+ * n8n parses XML before the node sees it: tag names are lower-cased, every value is text, a repeated tag
+ * becomes an array and a single one does not, and the root element is kept. The original spelling and
+ * types cannot be recovered from that, so JSON is brought down to the same form instead:
+ * - keys are lower-cased (and, for XML, lose any namespace prefix such as "a:");
+ * - every scalar becomes text (42 → "42", true → "true"); null stays null, as does an XML nil element;
+ * - in XML, namespace declarations are dropped, the root element is unwrapped, and an element holding
+ *   only a repeated tag (or named in `listElements`) becomes the list itself.
+ */
+
+export type Canonical = string | null | Canonical[] | CanonicalRecord;
+export interface CanonicalRecord {
+	[key: string]: Canonical;
+}
+
+export interface CanonicalOptions {
+	/** Canonical names of XML elements that always hold a list, even of one entry or none. */
+	listElements?: ReadonlySet<string>;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function localName(name: string): string {
+	return name.slice(name.lastIndexOf(':') + 1);
+}
+
+/**
+ * Builds a record without ever touching Object.prototype, whatever the keys ("__proto__" included).
+ * Keys are lower-cased; where two differ only in case, the one not already in lower case keeps its
+ * spelling as sent, so neither overwrites the other.
+ */
+function recordOf(entries: Array<[string, Canonical]>): CanonicalRecord {
+	const taken = new Set(entries.map(([key]) => key).filter((key) => key === key.toLowerCase()));
+	const record: CanonicalRecord = {};
+	for (const [key, value] of entries) {
+		const lower = key.toLowerCase();
+		const name = key === lower || !taken.has(lower) ? lower : key;
+		taken.add(name);
+		Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
+	}
+	return record;
+}
+
+function jsonValue(value: unknown): Canonical {
+	if (value === null || value === undefined) return null;
+	if (Array.isArray(value)) return value.map(jsonValue);
+	if (isRecord(value)) return recordOf(Object.entries(value).map(([key, child]) => [key, jsonValue(child)]));
+	return String(value);
+}
+
+const isNamespaceDeclaration = (name: string) => name === 'xmlns' || name.startsWith('xmlns:');
+const isNilMarker = (name: string, value: unknown) => localName(name).toLowerCase() === 'nil' && value === 'true';
+
+/** An element as xml2js gives it: text, or an object of children plus `$` (attributes) and `_` (text). */
+function xmlValue(value: unknown, name: string, options: CanonicalOptions, isRoot = false): Canonical {
+	if (Array.isArray(value)) return value.map((entry) => xmlValue(entry, name, options));
+	const forcedList = !isRoot && options.listElements?.has(name) === true;
+	if (!isRecord(value)) {
+		if (value === undefined || value === null) return null;
+		return forcedList && value === '' ? [] : String(value);
+	}
+	const { $: attributes, _: text, ...children } = value;
+	const attributeEntries = isRecord(attributes) ? Object.entries(attributes) : [];
+	if (attributeEntries.some(([attribute, flag]) => isNilMarker(attribute, flag))) return null;
+	const keptAttributes = attributeEntries.filter(([attribute]) => !isNamespaceDeclaration(attribute));
+	const childNames = Object.keys(children);
+
+	// A list wrapper: one child element and nothing else. Repeated, it is a list; named by the user, it is
+	// a list even of one. The root is the event itself, never a list.
+	if (!isRoot && childNames.length === 1 && keptAttributes.length === 0 && text === undefined) {
+		const only = children[childNames[0]];
+		const childName = localName(childNames[0]).toLowerCase();
+		if (Array.isArray(only)) return only.map((entry) => xmlValue(entry, childName, options));
+		if (forcedList) return [xmlValue(only, childName, options)];
+	}
+
+	const entries: Array<[string, Canonical]> = childNames.map((child) => {
+		const key = localName(child).toLowerCase();
+		return [key, xmlValue(children[child], key, options)];
+	});
+	if (keptAttributes.length > 0) {
+		entries.unshift(['$', recordOf(keptAttributes.map(([attribute, content]) => [localName(attribute), String(content)]))]);
+	}
+	if (text !== undefined) {
+		// Text beside nothing but namespace declarations is just the element's value.
+		if (entries.length === 0) return String(text);
+		entries.push(['_', String(text)]);
+	}
+	if (entries.length === 0) return forcedList ? [] : '';
+	return recordOf(entries);
+}
+
+/** Canonical form of a JSON (or form-encoded) value. */
+export function canonicalJson(value: unknown): Canonical {
+	return jsonValue(value);
+}
+
+/**
+ * Canonical form of an XML body as n8n parsed it: `{ root: content }`. Returns the root's content, or
+ * the reason there is nothing to take from it.
+ */
+export function canonicalXml(body: Record<string, unknown>, options: CanonicalOptions = {}): CanonicalRecord | string {
+	const roots = Object.keys(body);
+	if (roots.length !== 1) return `the XML body has ${roots.length} root elements, not one`;
+	const root = roots[0];
+	const content = xmlValue(body[root], localName(root).toLowerCase(), options, true);
+	if (isRecord(content)) return content;
+	return content === null || content === ''
+		? `the XML root element <${root}> is empty`
+		: `the XML root element <${root}> holds text, not fields`;
+}
+
+/** JSON with keys in a fixed order, so equal payloads give equal text (and equal hashes). */
+export function stableStringify(value: Canonical): string {
+	if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+	if (isRecord(value)) {
+		const keys = Object.keys(value).sort();
+		return `{${keys.map((key) => `${JSON.stringify(key)}:${stableStringify(value[key])}`).join(',')}}`;
+	}
+	return JSON.stringify(value);
+}
+
+/** Turns "Items, a:CouponCodes" into the canonical names "items" and "couponcodes". */
+export function parseListElements(text: string): Set<string> {
+	return new Set(
+		text
+			.split(/[\s,;]+/)
+			.filter(Boolean)
+			.map((name) => localName(name).toLowerCase()),
+	);
+}

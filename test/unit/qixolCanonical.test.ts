@@ -1,0 +1,105 @@
+import {
+	canonicalJson,
+	canonicalXml,
+	parseListElements,
+	stableStringify,
+} from '../../nodes/QixolPromo/canonical';
+import { qixolEventKey, qixolEventName, qixolEventSchema } from '../../nodes/QixolPromo/events';
+import { parseXmlLikeN8n } from './qixolSupport';
+
+describe('canonical form of Qixol payloads', () => {
+	it('lower-cases JSON keys at every depth and turns scalars into text', () => {
+		expect(canonicalJson({ PromotionId: 7, Basket: { IsConfirmed: true, Lines: [{ Qty: 2.5 }] }, Note: null })).toEqual({
+			promotionid: '7',
+			basket: { isconfirmed: 'true', lines: [{ qty: '2.5' }] },
+			note: null,
+		});
+	});
+
+	it('keeps both fields when JSON keys differ only in case', () => {
+		expect(canonicalJson({ Id: 1, id: 2 })).toEqual({ Id: '1', id: '2' });
+		expect(canonicalJson({ id: 1, ID: 2 })).toEqual({ id: '1', ID: '2' });
+	});
+
+	it('stores a "__proto__" field as a field, never as a prototype', () => {
+		const fromJson = canonicalJson(JSON.parse('{"__proto__":{"polluted":"yes"},"a":1}')) as Record<string, unknown>;
+
+		expect(Object.keys(fromJson)).toEqual(['__proto__', 'a']);
+		expect(Object.getPrototypeOf(fromJson)).toBe(Object.prototype);
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+	});
+
+	it('unwraps the XML root, drops namespace declarations and reads nil elements as null', async () => {
+		const parsed = await parseXmlLikeN8n(
+			'<Event xmlns="urn:x" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><Name i:nil="true"/><Code>A1</Code><Blank/></Event>',
+		);
+
+		expect(canonicalXml(parsed)).toEqual({ name: null, code: 'A1', blank: '' });
+	});
+
+	it('keeps attributes other than namespace declarations, under "$", with the text under "_"', async () => {
+		const parsed = await parseXmlLikeN8n('<Event><Amount Currency="GBP">9.99</Amount><Tag xmlns="urn:x">a</Tag></Event>');
+
+		expect(canonicalXml(parsed)).toEqual({ amount: { $: { currency: 'GBP' }, _: '9.99' }, tag: 'a' });
+	});
+
+	it('turns an element holding only a repeated tag into the list, but not the root', async () => {
+		const list = await parseXmlLikeN8n('<Event><Codes><C>a</C><C>b</C></Codes></Event>');
+		const root = await parseXmlLikeN8n('<Event><C>a</C><C>b</C></Event>');
+		const nested = await parseXmlLikeN8n('<Event><Promo><Tags><T>a</T><T>b</T></Tags></Promo></Event>');
+
+		expect(canonicalXml(list)).toEqual({ codes: ['a', 'b'] });
+		expect(canonicalXml(root)).toEqual({ c: ['a', 'b'] });
+		// The list inside <Promo> does not turn <Promo> itself into a list.
+		expect(canonicalXml(nested)).toEqual({ promo: { tags: ['a', 'b'] } });
+	});
+
+	it('makes named list elements lists of one or none', async () => {
+		const listElements = parseListElements('Codes, a:Lines');
+		const one = await parseXmlLikeN8n('<Event><Codes><C>a</C></Codes><Lines><L><Sku>1</Sku></L></Lines><Other><O>x</O></Other></Event>');
+		const none = await parseXmlLikeN8n('<Event><Codes/><Lines></Lines></Event>');
+
+		expect(listElements).toEqual(new Set(['codes', 'lines']));
+		expect(canonicalXml(one, { listElements })).toEqual({ codes: ['a'], lines: [{ sku: '1' }], other: { o: 'x' } });
+		expect(canonicalXml(none, { listElements })).toEqual({ codes: [], lines: [] });
+	});
+
+	it('says why a root gives no event', async () => {
+		expect(canonicalXml(await parseXmlLikeN8n('<Event>just text</Event>'))).toBe('the XML root element <event> holds text, not fields');
+		expect(canonicalXml({})).toBe('the XML body has 0 root elements, not one');
+	});
+
+	it('writes equal payloads as equal text, whatever the key order', () => {
+		expect(stableStringify({ b: '1', a: [{ d: null, c: '2' }] })).toBe(stableStringify({ a: [{ c: '2', d: null }], b: '1' }));
+		expect(stableStringify({ a: '1' })).not.toBe(stableStringify({ a: '2' }));
+	});
+});
+
+describe('Qixol event names, schema and key', () => {
+	it('matches event names without regard to case or punctuation', () => {
+		expect(qixolEventName('couponcodes.reservedactivated')).toBe('CouponCodes.ReservedActivated');
+		expect(qixolEventName('Promotion-Starting-In-Period')).toBe('Promotion.StartingInPeriod');
+		expect(qixolEventName('Promotion.Started')).toBeUndefined();
+	});
+
+	it('refuses an event that is not an object, or has no field', () => {
+		for (const candidate of ['text', ['a'], {}]) {
+			const result = qixolEventSchema.safeParse(candidate);
+			expect(result.success).toBe(false);
+		}
+	});
+
+	it('accepts an object that names no event, with every field kept', () => {
+		const result = qixolEventSchema.safeParse({ promotionid: '1', anything: { nested: ['x'] } });
+
+		expect(result).toEqual({ success: true, data: { fields: { promotionid: '1', anything: { nested: ['x'] } } } });
+	});
+
+	it('builds the key from the event name, the ids in order, and a hash of the whole payload', () => {
+		const key = qixolEventKey('Promotion.Updated', { promotionid: '8', companyid: '3', name: 'x', blankid: '' });
+
+		expect(key).toMatch(/^Promotion\.Updated\|companyid=3\|promotionid=8\|sha256:[\w-]{43}$/);
+		expect(qixolEventKey('Promotion.Updated', { promotionid: '8', companyid: '3', name: 'y', blankid: '' })).not.toBe(key);
+		expect(qixolEventKey('Promotion.Updated', { name: 'x', blankid: '', companyid: '3', promotionid: '8' })).toBe(key);
+	});
+});
