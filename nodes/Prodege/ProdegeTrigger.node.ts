@@ -1,0 +1,169 @@
+import {
+	NodeConnectionTypes,
+	type IHookFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { handleDelivery, kitOptions, responseModeProperty } from '../shared';
+import { prodegeCredentialCheck } from './credentialCheck';
+import { prodegeDelivery } from './events';
+
+export class ProdegeTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Prodege Trigger',
+		name: 'prodegeTrigger',
+		icon: { light: 'file:prodege.svg', dark: 'file:prodege.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["statuses"].length ? $parameter["statuses"].join(", ") : "All statuses"}}',
+		description: 'Starts the workflow when Prodege reports that a project status changed',
+		defaults: { name: 'Prodege Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'prodegeApi',
+				required: true,
+				testedBy: 'prodegeCredentialCheck',
+				displayOptions: { show: { authentication: ['signedData', 'signedParameters'] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: '={{$parameter["responseMode"]}}',
+				// When answering after the workflow, Prodege needs only the status: 200 done, 500 resend.
+				responseData: 'noData',
+				path: 'webhook',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Prodege has no API to register this webhook. Give the Production URL above to Prodege (your account manager or API support) as your Project Status Update webhook URL. Prodege signs each call with your secret key: put that key in the credential.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Signature Check',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{
+						name: 'Data Parameter as Received',
+						value: 'signedData',
+						description: 'The signed string is data= followed by the data parameter exactly as received. Inferred from Prodege\'s signing recipe.',
+					},
+					{
+						name: 'All Body Parameters, Sorted',
+						value: 'signedParameters',
+						description: 'The signed string is every body parameter but the signature, as key=value sorted by key',
+					},
+					{
+						name: 'Off',
+						value: 'none',
+						description: 'No check: anyone who knows the URL can start the workflow',
+					},
+				],
+				default: 'signedData',
+				description: 'How to check that a call comes from Prodege. Prodege documents the recipe but not which parameters of this webhook it signs.',
+			},
+			{
+				displayName:
+					'The signature check is off: anyone who knows this URL can start the workflow with made-up events. Turn it back on once the signature matches.',
+				name: 'signatureOffNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { authentication: ['none'] } },
+			},
+			{
+				displayName: 'Statuses',
+				name: 'statuses',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Complete', value: 'COMPLETE' },
+					{ name: 'Deleted', value: 'DELETED' },
+					{ name: 'Invoiced', value: 'INVOICED' },
+					{ name: 'Live', value: 'LIVE' },
+					{ name: 'Paused', value: 'PAUSED' },
+					{ name: 'Pending Complete', value: 'PENDING_COMPLETE' },
+				],
+				default: [],
+				description: 'Which new project statuses to react to. Leave empty for all.',
+			},
+			{
+				displayName: 'Update Reasons',
+				name: 'updateReasons',
+				type: 'multiOptions',
+				options: [
+					{ name: '113 – Max Clicks Reached', value: '113' },
+					{ name: '156 – No Unique Links Left', value: '156' },
+					{ name: '158 – Sample Size Reached', value: '158' },
+					{ name: '160 – Real Time Pricing', value: '160' },
+					{ name: '207 – Paused for Inactivity', value: '207' },
+					{ name: '209 – Completed for Inactivity', value: '209' },
+					{ name: '222 – High Drop-Off Rate', value: '222' },
+					{ name: '244 – Support Agent', value: '244' },
+					{ name: '902 – Pending Complete After Reconciliation', value: '902' },
+					{ name: '903 – Reconciliation Complete', value: '903' },
+					{ name: '999 – Other', value: '999' },
+				],
+				default: [],
+				description: 'Which reasons for the change to react to. Leave empty for all.',
+			},
+			responseModeProperty,
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					...kitOptions,
+					{
+						displayName: 'Signature Header',
+						name: 'signatureHeader',
+						type: 'string',
+						default: '',
+						placeholder: 'X-Signature',
+						description: 'A header to read the signature from when the body has none. Leave empty to read it from the body only.',
+					},
+					{
+						displayName: 'Signature Query Parameter',
+						name: 'signatureQueryParameter',
+						type: 'string',
+						default: '',
+						placeholder: 'signature',
+						description: 'A query parameter to read the signature from when the body and the header have none',
+					},
+				],
+			},
+		],
+	};
+
+	methods = { credentialTest: { prodegeCredentialCheck } };
+
+	// Prodege has no registration API: the partner gives Prodege the URL, so there is nothing to create or delete.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return handleDelivery.call(this, prodegeDelivery());
+	}
+}
