@@ -225,13 +225,15 @@ export class QixolPromoTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('options', {}) as { xmlListElements?: string };
-		const urlEvent = (this.getQueryData() as IDataObject)[EVENT_QUERY_PARAMETER];
+		const sent = (this.getQueryData() as IDataObject)[EVENT_QUERY_PARAMETER];
+		// A parameter given twice arrives as a list: the first one counts.
+		const urlEvent = Array.isArray(sent) ? sent[0] : sent;
 		return handleDelivery.call(
 			this,
 			qixolPromo({
 				answer: this.getNodeParameter('refusedAnswer', 'ok') as RefusalAnswer,
 				listElements: parseListElements(options.xmlListElements ?? ''),
-				urlEvent: Array.isArray(urlEvent) ? String(urlEvent[0]) : typeof urlEvent === 'string' ? urlEvent : undefined,
+				urlEvent: typeof urlEvent === 'string' ? urlEvent : undefined,
 				onUnnamed: () =>
 					this.logger.warn(
 						`Qixol Promo event left out: neither the payload nor the URL names its event, so the Events filter cannot match it. End the webhook URL in the Qixol portal with ${EVENT_QUERY_PARAMETER}=<event name>.`,

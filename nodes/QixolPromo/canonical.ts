@@ -24,8 +24,9 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function localName(name: string): string {
-	return name.slice(name.lastIndexOf(':') + 1);
+/** A tag or attribute name without its namespace prefix ("a:PromotionId" → "promotionid"). */
+function canonicalName(name: string): string {
+	return name.slice(name.lastIndexOf(':') + 1).toLowerCase();
 }
 
 /**
@@ -45,15 +46,16 @@ function recordOf(entries: Array<[string, Canonical]>): CanonicalRecord {
 	return record;
 }
 
-function jsonValue(value: unknown): Canonical {
+/** Canonical form of a JSON (or form-encoded) value. */
+export function canonicalJson(value: unknown): Canonical {
 	if (value === null || value === undefined) return null;
-	if (Array.isArray(value)) return value.map(jsonValue);
-	if (isRecord(value)) return recordOf(Object.entries(value).map(([key, child]) => [key, jsonValue(child)]));
+	if (Array.isArray(value)) return value.map(canonicalJson);
+	if (isRecord(value)) return recordOf(Object.entries(value).map(([key, child]) => [key, canonicalJson(child)]));
 	return String(value);
 }
 
 const isNamespaceDeclaration = (name: string) => name === 'xmlns' || name.startsWith('xmlns:');
-const isNilMarker = (name: string, value: unknown) => localName(name).toLowerCase() === 'nil' && value === 'true';
+const isNilMarker = (name: string, value: unknown) => canonicalName(name) === 'nil' && value === 'true';
 
 /** An element as xml2js gives it: text, or an object of children plus `$` (attributes) and `_` (text). */
 function xmlValue(value: unknown, name: string, options: CanonicalOptions, isRoot = false): Canonical {
@@ -73,17 +75,17 @@ function xmlValue(value: unknown, name: string, options: CanonicalOptions, isRoo
 	// a list even of one. The root is the event itself, never a list.
 	if (!isRoot && childNames.length === 1 && keptAttributes.length === 0 && text === undefined) {
 		const only = children[childNames[0]];
-		const childName = localName(childNames[0]).toLowerCase();
+		const childName = canonicalName(childNames[0]);
 		if (Array.isArray(only)) return only.map((entry) => xmlValue(entry, childName, options));
 		if (forcedList) return [xmlValue(only, childName, options)];
 	}
 
 	const entries: Array<[string, Canonical]> = childNames.map((child) => {
-		const key = localName(child).toLowerCase();
+		const key = canonicalName(child);
 		return [key, xmlValue(children[child], key, options)];
 	});
 	if (keptAttributes.length > 0) {
-		entries.unshift(['$', recordOf(keptAttributes.map(([attribute, content]) => [localName(attribute), String(content)]))]);
+		entries.unshift(['$', recordOf(keptAttributes.map(([attribute, content]) => [canonicalName(attribute), String(content)]))]);
 	}
 	if (text !== undefined) {
 		// Text beside nothing but namespace declarations is just the element's value.
@@ -94,11 +96,6 @@ function xmlValue(value: unknown, name: string, options: CanonicalOptions, isRoo
 	return recordOf(entries);
 }
 
-/** Canonical form of a JSON (or form-encoded) value. */
-export function canonicalJson(value: unknown): Canonical {
-	return jsonValue(value);
-}
-
 /**
  * Canonical form of an XML body as n8n parsed it: `{ root: content }`. Returns the root's content, or
  * the reason there is nothing to take from it.
@@ -107,7 +104,7 @@ export function canonicalXml(body: Record<string, unknown>, options: CanonicalOp
 	const roots = Object.keys(body);
 	if (roots.length !== 1) return `the XML body has ${roots.length} root elements, not one`;
 	const root = roots[0];
-	const content = xmlValue(body[root], localName(root).toLowerCase(), options, true);
+	const content = xmlValue(body[root], canonicalName(root), options, true);
 	if (isRecord(content)) return content;
 	return content === null || content === ''
 		? `the XML root element <${root}> is empty`
@@ -130,6 +127,6 @@ export function parseListElements(text: string): Set<string> {
 		text
 			.split(/[\s,;]+/)
 			.filter(Boolean)
-			.map((name) => localName(name).toLowerCase()),
+			.map(canonicalName),
 	);
 }

@@ -2,10 +2,9 @@ import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
-import type { BodyFormat, ResponseContract, TriggerDeclaration } from '../shared';
+import type { BodyFormat, Reply, ResponseContract, TriggerDeclaration } from '../shared';
 import { standardResponses } from '../shared';
 import {
-	type Canonical,
 	type CanonicalRecord,
 	canonicalJson,
 	canonicalXml,
@@ -116,8 +115,7 @@ export function splitQixol(payload: unknown, format: BodyFormat, listElements: R
 		const event = canonicalXml(payload, { listElements });
 		return typeof event === 'string' ? event : [event];
 	}
-	const events: Canonical[] = (Array.isArray(payload) ? payload : [payload]).map(canonicalJson);
-	return events;
+	return (Array.isArray(payload) ? payload : [payload]).map(canonicalJson);
 }
 
 /** What to answer a delivery that is refused: 200 keeps Qixol from counting it toward auto-disable. */
@@ -130,7 +128,7 @@ export type RefusalAnswer = 'ok' | 'error';
  */
 export function qixolResponses(answer: RefusalAnswer): ResponseContract {
 	if (answer === 'error') return standardResponses;
-	const ok = ({ body }: { body?: IDataObject | IDataObject[] | string }) => ({ status: 200, body });
+	const ok = ({ body }: Reply): Reply => ({ status: 200, body });
 	return {
 		...standardResponses,
 		invalid: (outcome) => ok(standardResponses.invalid(outcome)),

@@ -274,6 +274,14 @@ describe('events filter and event names', () => {
 		expect(observed.items![0]).not.toHaveProperty('eventname');
 	});
 
+	it('takes the first event parameter when the URL has two', async () => {
+		const observed = await postJson(defaultSetup(), nameless, {
+			query: { token: SECRET, event: ['Promotion.Deleted', 'Promotion.Created'] },
+		});
+
+		expect(observed.items![0].eventName).toBe('Promotion.Deleted');
+	});
+
 	it('emits a nameless event as "unknown" when no event is selected', async () => {
 		const observed = await postJson(defaultSetup(), nameless);
 
