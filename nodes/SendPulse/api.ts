@@ -1,0 +1,227 @@
+/**
+ * The SendPulse REST calls the nodes make. Only the token endpoint and the payloads of some events are in
+ * SendPulse's own documentation; the email-service webhook endpoints and their answers are known from
+ * third-party SDKs, so answers are read leniently (a `data` envelope holding a list or one row).
+ */
+import {
+	NodeApiError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type IHttpRequestMethods,
+	type ILoadOptionsFunctions,
+	type INode,
+	type JsonObject,
+} from 'n8n-workflow';
+import { z } from 'zod';
+
+export const SENDPULSE_CREDENTIAL = 'sendPulseApi';
+export const DEFAULT_BASE_URL = 'https://api.sendpulse.com';
+export const WEBHOOKS_PATH = '/v2/email-service/webhook';
+
+export type ApiContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
+
+const id = z.union([z.string().min(1), z.number().finite()]).transform(String);
+
+export const webhookSchema = z
+	.object({ id, url: z.string(), action: z.string(), user_id: id.optional() })
+	.passthrough();
+export type SendPulseWebhook = z.infer<typeof webhookSchema>;
+
+/** Webhook rows as item JSON: zod's passthrough rows are plain JSON objects already. */
+export const asJson = (rows: SendPulseWebhook[]): IDataObject[] => rows as IDataObject[];
+
+export const mailingListSchema = z
+	.object({ id, name: z.string(), all_email_qty: z.union([z.string(), z.number()]).optional() })
+	.passthrough();
+export type MailingList = z.infer<typeof mailingListSchema>;
+
+/** What a failed call came to, read from either an axios-style error or one n8n already wrapped. */
+export interface Failure {
+	status?: number;
+	vendorMessage?: string;
+	retryAfter?: string;
+	network?: string;
+}
+
+type Loose = Record<string, unknown> | undefined;
+const asRecord = (value: unknown): Loose => (value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined);
+
+/** A short message from a vendor body: never the whole body, which could be large. */
+function messageIn(body: unknown): string | undefined {
+	const record = asRecord(body);
+	if (typeof body === 'string' && body.trim() && !body.trimStart().startsWith('<')) return body.trim().slice(0, 200);
+	if (!record) return undefined;
+	for (const key of ['message', 'error_description', 'error', 'errors']) {
+		const value = record[key];
+		if (typeof value === 'string' && value) return value.slice(0, 200);
+		const nested = asRecord(value);
+		if (nested && typeof nested.message === 'string') return nested.message.slice(0, 200);
+	}
+	return undefined;
+}
+
+export function readFailure(error: unknown): Failure {
+	const outer = asRecord(error);
+	const cause = asRecord(outer?.cause);
+	const response = asRecord(outer?.response) ?? asRecord(cause?.response);
+	const rawStatus = response?.status ?? outer?.httpCode ?? outer?.statusCode;
+	const status = rawStatus === undefined || rawStatus === null ? undefined : Number(rawStatus);
+	const headers = asRecord(response?.headers);
+	const retryAfter = headers?.['retry-after'];
+	const context = asRecord(outer?.context);
+	const vendorMessage = messageIn(response?.data) ?? messageIn(context?.data);
+	const code = outer?.code ?? cause?.code;
+	return {
+		status: status !== undefined && Number.isFinite(status) ? status : undefined,
+		vendorMessage,
+		retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+		network: status === undefined && typeof code === 'string' ? code : undefined,
+	};
+}
+
+/** A NodeApiError whose message says what happened and what to do; built fresh, so no request data leaks. */
+export function apiError(node: INode, failure: Failure, action: string, itemIndex?: number): NodeApiError {
+	const said = failure.vendorMessage ? ` SendPulse said: ${failure.vendorMessage}` : undefined;
+	let message: string;
+	let description: string | undefined;
+	const { status } = failure;
+	if (status === undefined) {
+		message = `Could not reach SendPulse to ${action}`;
+		description = `${failure.network ? `The connection failed (${failure.network}). ` : ''}Check the credential's Base URL and that n8n can reach it.`;
+	} else if (status === 401) {
+		message = `SendPulse refused the credentials while trying to ${action}`;
+		description = 'A fresh access token was refused too. Copy the client ID and secret again from Account Settings → API in SendPulse.';
+	} else if (status === 403) {
+		message = `SendPulse does not allow this account to ${action}`;
+		description = 'Check that REST API access is enabled for the account (Account Settings → API).';
+	} else if (status === 404) {
+		message = `SendPulse found nothing to ${action}`;
+		description = 'The webhook may have been deleted. List the account’s webhooks with Get Many to find the current ID.';
+	} else if (status === 429) {
+		message = `SendPulse is rate-limiting this account (HTTP 429) while trying to ${action}`;
+		description = `Wait${failure.retryAfter ? ` ${failure.retryAfter} s` : ' a minute'} and run again, or turn on Retry On Fail in the node's settings.`;
+	} else if (status >= 500) {
+		message = `SendPulse had a server error (HTTP ${status}) while trying to ${action}`;
+		description = 'This is on SendPulse’s side. Try again later, or turn on Retry On Fail in the node’s settings.';
+	} else {
+		message = `SendPulse refused to ${action} (HTTP ${status})`;
+		description = 'Check the values sent: the URL must be a public http(s) address, and the events ones SendPulse knows.';
+	}
+	if (said) description = `${said}.${description ? ` ${description}` : ''}`.trimStart();
+	const httpCode = status === undefined ? undefined : String(status);
+	return new NodeApiError(node, { message, httpCode: httpCode ?? null } as JsonObject, {
+		message,
+		description,
+		httpCode,
+		itemIndex,
+	});
+}
+
+export async function baseUrl(this: ApiContext): Promise<string> {
+	const credentials = await this.getCredentials(SENDPULSE_CREDENTIAL);
+	const value = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
+	return (value || DEFAULT_BASE_URL).replace(/\/+$/, '');
+}
+
+/** One authenticated call. Errors become NodeApiErrors with `action` in their message. */
+export async function sendPulseRequest(
+	this: ApiContext,
+	action: string,
+	method: IHttpRequestMethods,
+	path: string,
+	options: { body?: IDataObject; qs?: IDataObject; itemIndex?: number } = {},
+): Promise<unknown> {
+	const baseURL = await baseUrl.call(this);
+	let answer: unknown;
+	try {
+		answer = await this.helpers.httpRequestWithAuthentication.call(this, SENDPULSE_CREDENTIAL, {
+			method,
+			baseURL,
+			url: path,
+			body: options.body,
+			qs: options.qs,
+			json: true,
+		});
+	} catch (error) {
+		throw apiError(this.getNode(), readFailure(error), action, options.itemIndex);
+	}
+	// Some endpoints answer 200 with `success: false`.
+	const record = asRecord(answer);
+	if (record && record.success === false) {
+		throw apiError(this.getNode(), { status: 400, vendorMessage: messageIn(record) }, action, options.itemIndex);
+	}
+	return answer;
+}
+
+/** The rows of an answer: `data` may hold a list or one row, and may itself be wrapped in `data`. */
+export function rowsOf(answer: unknown): unknown[] {
+	let payload: unknown = answer;
+	for (let depth = 0; depth < 2; depth++) {
+		const record = asRecord(payload);
+		if (!record || Array.isArray(payload) || !('data' in record)) break;
+		payload = record.data;
+	}
+	if (Array.isArray(payload)) return payload;
+	return payload && typeof payload === 'object' ? [payload] : [];
+}
+
+function parseRows<T>(context: ApiContext, answer: unknown, schema: z.ZodType<T, z.ZodTypeDef, unknown>, action: string): T[] {
+	const parsed: T[] = [];
+	for (const row of rowsOf(answer)) {
+		const result = schema.safeParse(row);
+		if (result.success) parsed.push(result.data);
+		else context.logger.warn(`SendPulse: skipped a row it could not read while trying to ${action}: ${result.error.issues[0]?.message ?? 'unknown shape'}`);
+	}
+	return parsed;
+}
+
+export async function listWebhooks(this: ApiContext, itemIndex?: number): Promise<SendPulseWebhook[]> {
+	const action = 'list webhooks';
+	const answer = await sendPulseRequest.call(this, action, 'GET', WEBHOOKS_PATH, { itemIndex });
+	return parseRows(this, answer, webhookSchema, action);
+}
+
+export async function getWebhook(this: ApiContext, webhookId: string, itemIndex?: number): Promise<SendPulseWebhook> {
+	const action = `get webhook ${webhookId}`;
+	const answer = await sendPulseRequest.call(this, action, 'GET', `${WEBHOOKS_PATH}/${encodeURIComponent(webhookId)}`, { itemIndex });
+	const [row] = parseRows(this, answer, webhookSchema, action);
+	if (!row) throw apiError(this.getNode(), { status: 404 }, action, itemIndex);
+	return row;
+}
+
+/** Creates one webhook per action; SendPulse answers with one row each. */
+export async function createWebhooks(this: ApiContext, url: string, actions: string[], itemIndex?: number): Promise<SendPulseWebhook[]> {
+	const action = `create webhooks for ${actions.join(', ')}`;
+	const answer = await sendPulseRequest.call(this, action, 'POST', WEBHOOKS_PATH, { body: { url, actions }, itemIndex });
+	return parseRows(this, answer, webhookSchema, action);
+}
+
+/** Changes a webhook's URL, the one field the SDKs send on update. */
+export async function updateWebhook(this: ApiContext, webhookId: string, url: string, itemIndex?: number): Promise<unknown> {
+	return await sendPulseRequest.call(this, `update webhook ${webhookId}`, 'PUT', `${WEBHOOKS_PATH}/${encodeURIComponent(webhookId)}`, {
+		body: { url },
+		itemIndex,
+	});
+}
+
+export async function deleteWebhook(this: ApiContext, webhookId: string, itemIndex?: number): Promise<unknown> {
+	return await sendPulseRequest.call(this, `delete webhook ${webhookId}`, 'DELETE', `${WEBHOOKS_PATH}/${encodeURIComponent(webhookId)}`, { itemIndex });
+}
+
+const PAGE = 100;
+const MAX_PAGES = 50;
+
+/** Every mailing list (address book), page by page; bounded so a misbehaving answer cannot loop. */
+export async function listMailingLists(this: ApiContext): Promise<MailingList[]> {
+	const lists: MailingList[] = [];
+	for (let page = 0; page < MAX_PAGES; page++) {
+		const answer = await sendPulseRequest.call(this, 'list mailing lists', 'GET', '/addressbooks', {
+			qs: { limit: PAGE, offset: page * PAGE },
+		});
+		const rows = parseRows(this, answer, mailingListSchema, 'list mailing lists');
+		lists.push(...rows);
+		if (rowsOf(answer).length < PAGE) break;
+	}
+	return lists;
+}

@@ -1,0 +1,152 @@
+import { NodeApiError, NodeOperationError, type IDataObject, type IHookFunctions, type JsonObject } from 'n8n-workflow';
+
+import { SHARED_SECRET_CREDENTIAL } from '../shared';
+import { createWebhooks, deleteWebhook, listWebhooks, type SendPulseWebhook } from './api';
+
+/** What the trigger keeps in static data about the webhooks it registered. */
+interface Registered extends IDataObject {
+	webhookIds?: string[];
+	registeredUrl?: string;
+}
+
+/** Email-service webhooks are registered by API only when the user chose that; everything else is manual. */
+export function registersByApi(context: IHookFunctions): boolean {
+	return (
+		context.getNodeParameter('source', 'automation360') === 'emailService' &&
+		context.getNodeParameter('registration', 'api') === 'api'
+	);
+}
+
+export function selectedEvents(context: IHookFunctions): string[] {
+	return [...new Set(context.getNodeParameter('events', []) as string[])];
+}
+
+/** The URL without user info or query, for logs and errors: both may carry a secret. */
+export function redact(url: string): string {
+	try {
+		const parsed = new URL(url);
+		return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+	} catch {
+		return '(unreadable URL)';
+	}
+}
+
+const PRIVATE_HOST = /^(localhost|.*\.localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|\[::1?\]|\[f[cd][0-9a-f]*:.*\])$/i;
+
+/**
+ * The URL SendPulse is given: this node's webhook URL, with the shared secret in its query string when the
+ * trigger checks one. SendPulse cannot send a custom header, and basic auth is not documented for its
+ * webhooks, so those are refused here with what to do instead.
+ */
+export async function registrationUrl(context: IHookFunctions): Promise<string> {
+	const url = context.getNodeWebhookUrl('default');
+	if (!url) throw new NodeOperationError(context.getNode(), 'n8n did not give this trigger a webhook URL');
+	const target = new URL(url);
+	if (PRIVATE_HOST.test(target.hostname)) {
+		throw new NodeOperationError(context.getNode(), `SendPulse cannot deliver to ${target.hostname}`, {
+			description:
+				'Its servers need a public address. Set n8n’s WEBHOOK_URL to the public URL of this instance, or choose Registration: Manually and set up the webhook yourself.',
+		});
+	}
+	const authentication = context.getNodeParameter('authentication', 'sharedSecret') as string;
+	if (authentication === 'basicAuth') {
+		throw new NodeOperationError(context.getNode(), 'SendPulse webhooks registered by API cannot use basic auth', {
+			description: 'Choose Authentication: Secret Token (sent in the query string) or IP Allowlist.',
+		});
+	}
+	if (authentication === 'sharedSecret') {
+		const credential = await context.getCredentials(SHARED_SECRET_CREDENTIAL);
+		const name = typeof credential.name === 'string' && credential.name ? credential.name : 'token';
+		if (credential.location === 'header') {
+			throw new NodeOperationError(context.getNode(), 'SendPulse cannot send the secret token in a header', {
+				description: 'In the Webhook Shared Secret credential, set Sent In to Query Parameter.',
+			});
+		}
+		target.searchParams.set(name, typeof credential.secret === 'string' ? credential.secret : '');
+	}
+	return target.toString();
+}
+
+/** Deletes a webhook; one already gone counts as deleted. */
+async function remove(context: IHookFunctions, webhook: SendPulseWebhook): Promise<void> {
+	try {
+		await deleteWebhook.call(context, webhook.id);
+	} catch (error) {
+		// A 404 means it was removed already, in SendPulse or by an earlier run.
+		if (error instanceof NodeApiError && error.httpCode === '404') return;
+		// NodeApiError hands an error it already is back unchanged.
+		throw new NodeApiError(context.getNode(), error as JsonObject);
+	}
+}
+
+/**
+ * True when SendPulse holds exactly one webhook per selected event at this trigger's URL, and nothing
+ * else there. Looked up at SendPulse, never trusted from static data, so a restart or a lost static-data
+ * write cannot lead to duplicates.
+ */
+export async function webhooksExist(context: IHookFunctions): Promise<boolean> {
+	const wanted = selectedEvents(context);
+	const target = await registrationUrl(context);
+	const mine = (await listWebhooks.call(context)).filter((webhook) => webhook.url === target);
+	const actions = mine.map((webhook) => webhook.action);
+	const exact =
+		wanted.length > 0 &&
+		mine.length === wanted.length &&
+		wanted.every((event) => actions.includes(event));
+	if (exact) {
+		const store = context.getWorkflowStaticData('node') as Registered;
+		store.webhookIds = mine.map((webhook) => webhook.id);
+		store.registeredUrl = target;
+	}
+	return exact;
+}
+
+/** Brings SendPulse to one webhook per selected event at this URL: keeps what is there, adds what is missing, removes the rest. */
+export async function registerWebhooks(context: IHookFunctions): Promise<void> {
+	const wanted = selectedEvents(context);
+	if (wanted.length === 0) {
+		throw new NodeOperationError(context.getNode(), 'Select at least one event to register with SendPulse', {
+			description: 'SendPulse needs one webhook per event. Pick the events under Events, or choose Registration: Manually.',
+		});
+	}
+	const target = await registrationUrl(context);
+	const kept = new Map<string, SendPulseWebhook>();
+	for (const webhook of (await listWebhooks.call(context)).filter((entry) => entry.url === target)) {
+		if (wanted.includes(webhook.action) && !kept.has(webhook.action)) kept.set(webhook.action, webhook);
+		else await remove(context, webhook);
+	}
+	const missing = wanted.filter((event) => !kept.has(event));
+	const created = missing.length > 0 ? await createWebhooks.call(context, target, missing) : [];
+	const store = context.getWorkflowStaticData('node') as Registered;
+	store.webhookIds = [...kept.values(), ...created].map((webhook) => webhook.id);
+	store.registeredUrl = target;
+	context.logger.info(
+		`SendPulse: webhooks for ${wanted.join(', ')} point at ${redact(target)} (${created.length} created, ${kept.size} already there)`,
+	);
+}
+
+/**
+ * Removes every SendPulse webhook at this trigger's URL, or at the URL or ids it registered before. A
+ * failure is logged with what to do, and reported to n8n as false, so unpublishing still goes ahead.
+ */
+export async function unregisterWebhooks(context: IHookFunctions): Promise<boolean> {
+	const store = context.getWorkflowStaticData('node') as Registered;
+	const hadRegistration = Boolean(store.registeredUrl) || (store.webhookIds?.length ?? 0) > 0;
+	if (!registersByApi(context) && !hadRegistration) return true;
+	try {
+		const urls = new Set<string>(store.registeredUrl ? [store.registeredUrl] : []);
+		if (registersByApi(context)) urls.add(await registrationUrl(context));
+		const ids = new Set(store.webhookIds ?? []);
+		const mine = (await listWebhooks.call(context)).filter((webhook) => urls.has(webhook.url) || ids.has(webhook.id));
+		for (const webhook of mine) await remove(context, webhook);
+		delete store.webhookIds;
+		delete store.registeredUrl;
+		context.logger.info(`SendPulse: removed ${mine.length} webhook(s) of this trigger`);
+		return true;
+	} catch (error) {
+		context.logger.warn(
+			`SendPulse: could not remove this trigger's webhooks (${(error as Error).message}). Remove them under Account Settings → API in SendPulse.`,
+		);
+		return false;
+	}
+}

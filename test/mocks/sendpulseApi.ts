@@ -1,0 +1,329 @@
+/**
+ * A local stand-in for the SendPulse REST API, on 127.0.0.1, for tests and demos. It implements what the
+ * SendPulse nodes call: the client-credentials token endpoint (tokens expire, on a clock tests can move),
+ * the email-service webhook endpoints, and the mailing-list (address book) listing. Tests can queue
+ * failures (401, 429, 5xx) to see how the nodes cope.
+ *
+ * The success shapes follow the answers third-party SDKs record for SendPulse. SendPulse publishes no error
+ * bodies for these endpoints, so the error bodies here are this mock's own.
+ *
+ * Usage: `const api = await startSendPulseMock(); … api.url …; await api.stop();`. It uses Node's built-ins
+ * only, so a script can transpile this one file and import it; run directly, it serves until stopped.
+ */
+import { randomBytes } from 'crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
+import type { AddressInfo } from 'net';
+
+export const MOCK_CLIENT_ID = 'mock-client-id';
+export const MOCK_CLIENT_SECRET = 'mock-client-secret-7c1e9b';
+
+/** The email-service actions the mock accepts, as the nodes register them. */
+export const MOCK_ACTIONS = [
+	'delivered',
+	'open',
+	'redirect',
+	'unsubscribe',
+	'spam',
+	'soft_bounces',
+	'hard_bounces',
+	'new_emails',
+	'task_status_update',
+] as const;
+
+export interface MockWebhook {
+	id: number;
+	user_id: number;
+	url: string;
+	action: string;
+}
+
+export interface MockMailingList {
+	id: string;
+	name: string;
+	all_email_qty: string;
+	active_email_qty: string;
+	inactive_email_qty: string;
+	creationdate: string;
+	status: string;
+	status_explain: string;
+}
+
+export interface MockRequest {
+	method: string;
+	path: string;
+	/** The bearer token sent, if any. */
+	token?: string;
+	status: number;
+}
+
+export interface QueuedFailure {
+	status: number;
+	/** Only requests whose path starts with this fail; every request by default. */
+	pathPrefix?: string;
+	body?: unknown;
+	headers?: Record<string, string>;
+	/** How many matching requests fail (1 by default). */
+	times?: number;
+}
+
+export interface SendPulseMockOptions {
+	clientId?: string;
+	clientSecret?: string;
+	/** Token lifetime in seconds; SendPulse's is 3600. */
+	tokenLifetime?: number;
+	/** Mailing lists to serve; three small ones by default. */
+	mailingLists?: MockMailingList[];
+	/** Webhooks the account already has. */
+	webhooks?: Array<Omit<MockWebhook, 'id' | 'user_id'>>;
+	port?: number;
+}
+
+export interface SendPulseMock {
+	/** The base URL, e.g. http://127.0.0.1:43121, for the credential's Base URL. */
+	url: string;
+	clientId: string;
+	clientSecret: string;
+	/** The account's webhooks, live: tests may read and change them. */
+	webhooks: MockWebhook[];
+	mailingLists: MockMailingList[];
+	requests: MockRequest[];
+	/** How many tokens the token endpoint has issued. */
+	tokensIssued(): number;
+	/** Moves the mock's clock, so tokens expire without waiting. */
+	advanceTime(seconds: number): void;
+	/** Makes the next matching requests fail with the given status. */
+	failNext(failure: QueuedFailure): void;
+	/** Credential data for the SendPulse API credential, pointing at this mock. */
+	credentialData(): { clientId: string; clientSecret: string; baseUrl: string; accessToken: string };
+	stop(): Promise<void>;
+}
+
+const USER_ID = 7043663;
+const MAX_BODY = 1024 * 1024;
+
+export function defaultMailingLists(count = 3): MockMailingList[] {
+	return Array.from({ length: count }, (_, index) => ({
+		id: String(490686 + index),
+		name: ['Newsletter', 'Customers', 'Webinar leads'][index] ?? `List ${index + 1}`,
+		all_email_qty: String(10 * (index + 1)),
+		active_email_qty: String(9 * (index + 1)),
+		inactive_email_qty: String(index + 1),
+		creationdate: '2024-03-01 10:00:00',
+		status: '0',
+		status_explain: 'Active',
+	}));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+	return new Promise((resolve, reject) => {
+		let size = 0;
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > MAX_BODY) {
+				reject(new Error('body too large'));
+				req.destroy();
+				return;
+			}
+			chunks.push(chunk);
+		});
+		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', reject);
+	});
+}
+
+function parseBody(text: string, contentType: string | undefined): Record<string, unknown> {
+	if (!text) return {};
+	if ((contentType ?? '').includes('application/x-www-form-urlencoded')) {
+		const fields: Record<string, unknown> = {};
+		for (const [name, value] of new URLSearchParams(text)) {
+			if (name.endsWith('[]')) ((fields[name.slice(0, -2)] ??= []) as string[]).push(value);
+			else fields[name] = value;
+		}
+		return fields;
+	}
+	const parsed = JSON.parse(text) as unknown;
+	return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+}
+
+export async function startSendPulseMock(options: SendPulseMockOptions = {}): Promise<SendPulseMock> {
+	const clientId = options.clientId ?? MOCK_CLIENT_ID;
+	const clientSecret = options.clientSecret ?? MOCK_CLIENT_SECRET;
+	const lifetime = options.tokenLifetime ?? 3600;
+	const tokens = new Map<string, number>();
+	const failures: Array<Required<Pick<QueuedFailure, 'status' | 'times'>> & QueuedFailure> = [];
+	let issued = 0;
+	let clockOffset = 0;
+	let nextId = 162240;
+	const now = () => Date.now() + clockOffset;
+
+	const webhooks: MockWebhook[] = (options.webhooks ?? []).map((webhook) => ({ ...webhook, id: ++nextId, user_id: USER_ID }));
+	const mailingLists = options.mailingLists ?? defaultMailingLists();
+	const requests: MockRequest[] = [];
+
+	function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+		res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+		res.end(JSON.stringify(body));
+	}
+
+	function takeFailure(path: string): QueuedFailure | undefined {
+		const index = failures.findIndex((failure) => !failure.pathPrefix || path.startsWith(failure.pathPrefix));
+		if (index === -1) return undefined;
+		const failure = failures[index];
+		failure.times -= 1;
+		if (failure.times <= 0) failures.splice(index, 1);
+		return failure;
+	}
+
+	async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const path = url.pathname.replace(/\/+$/, '') || '/';
+		const method = req.method ?? 'GET';
+		const text = await readBody(req);
+		let body: Record<string, unknown>;
+		try {
+			body = parseBody(text, req.headers['content-type']);
+		} catch {
+			reply(res, 400, { success: false, message: 'Body is not valid JSON' });
+			return 400;
+		}
+
+		const failure = takeFailure(path);
+		if (failure) {
+			const fallback =
+				failure.status === 429
+					? { success: false, message: 'Too many requests' }
+					: { success: false, message: `Mock failure ${failure.status}` };
+			const headers = failure.status === 429 ? { 'Retry-After': '30', ...failure.headers } : (failure.headers ?? {});
+			reply(res, failure.status, failure.body ?? fallback, headers);
+			return failure.status;
+		}
+
+		if (method === 'POST' && path === '/oauth/access_token') {
+			if (body.grant_type !== 'client_credentials') {
+				reply(res, 400, { error: 'unsupported_grant_type', error_description: 'Use grant_type client_credentials' });
+				return 400;
+			}
+			if (body.client_id !== clientId || body.client_secret !== clientSecret) {
+				reply(res, 401, { error: 'invalid_client', error_description: 'The client credentials are invalid' });
+				return 401;
+			}
+			const token = randomBytes(16).toString('hex');
+			tokens.set(token, now() + lifetime * 1000);
+			issued += 1;
+			reply(res, 200, { access_token: token, token_type: 'Bearer', expires_in: lifetime });
+			return 200;
+		}
+
+		const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+		const expiry = bearer ? tokens.get(bearer) : undefined;
+		if (!bearer || expiry === undefined || expiry <= now()) {
+			reply(res, 401, { error: 'invalid_token', error_description: bearer ? 'The access token has expired or is unknown' : 'No access token was sent' });
+			return 401;
+		}
+
+		if (path === '/v2/email-service/webhook' && method === 'GET') {
+			reply(res, 200, { success: true, data: webhooks });
+			return 200;
+		}
+		if (path === '/v2/email-service/webhook' && method === 'POST') {
+			const actions = body.actions;
+			const target = typeof body.url === 'string' ? body.url : '';
+			if (!/^https?:\/\/[^/]+/i.test(target)) {
+				reply(res, 400, { success: false, message: 'The url field must be an http(s) URL' });
+				return 400;
+			}
+			if (!Array.isArray(actions) || actions.length === 0 || actions.some((action) => !(MOCK_ACTIONS as readonly unknown[]).includes(action))) {
+				reply(res, 400, { success: false, message: `The actions field must list some of: ${MOCK_ACTIONS.join(', ')}` });
+				return 400;
+			}
+			const created = (actions as string[]).map((action) => ({ user_id: USER_ID, url: target, id: ++nextId, action }));
+			webhooks.push(...created);
+			reply(res, 200, { success: true, data: created });
+			return 200;
+		}
+		const one = /^\/v2\/email-service\/webhook\/([^/]+)$/.exec(path);
+		if (one) {
+			const index = webhooks.findIndex((webhook) => String(webhook.id) === decodeURIComponent(one[1]));
+			if (index === -1) {
+				reply(res, 404, { success: false, message: 'Webhook not found' });
+				return 404;
+			}
+			if (method === 'GET') {
+				reply(res, 200, { success: true, data: webhooks[index] });
+				return 200;
+			}
+			if (method === 'PUT') {
+				if (typeof body.url !== 'string' || !/^https?:\/\//i.test(body.url)) {
+					reply(res, 400, { success: false, message: 'The url field must be an http(s) URL' });
+					return 400;
+				}
+				webhooks[index].url = body.url;
+				reply(res, 200, { success: true, data: [true] });
+				return 200;
+			}
+			if (method === 'DELETE') {
+				webhooks.splice(index, 1);
+				reply(res, 200, { success: true });
+				return 200;
+			}
+		}
+		if (path === '/addressbooks' && method === 'GET') {
+			const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 100) || 100, 1), 100);
+			const offset = Math.max(Number(url.searchParams.get('offset') ?? 0) || 0, 0);
+			reply(res, 200, mailingLists.slice(offset, offset + limit));
+			return 200;
+		}
+		reply(res, 404, { success: false, message: `No route for ${method} ${path}` });
+		return 404;
+	}
+
+	const server: Server = createServer((req, res) => {
+		const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+		const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+		handle(req, res)
+			.then((status) => requests.push({ method: req.method ?? 'GET', path, token, status }))
+			.catch(() => {
+				if (!res.headersSent) reply(res, 500, { success: false, message: 'Mock error' });
+				requests.push({ method: req.method ?? 'GET', path, token, status: 500 });
+			});
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+	});
+	const { port } = server.address() as AddressInfo;
+	const base = `http://127.0.0.1:${port}`;
+
+	return {
+		url: base,
+		clientId,
+		clientSecret,
+		webhooks,
+		mailingLists,
+		requests,
+		tokensIssued: () => issued,
+		advanceTime: (seconds) => {
+			clockOffset += seconds * 1000;
+		},
+		failNext: (failure) => failures.push({ ...failure, times: failure.times ?? 1 }),
+		credentialData: () => ({ clientId, clientSecret, baseUrl: base, accessToken: '' }),
+		stop: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
+	};
+}
+
+// Run directly: serve until stopped, for trying the nodes by hand.
+if (require.main === module) {
+	void startSendPulseMock({ port: Number(process.env.SENDPULSE_MOCK_PORT ?? 0) }).then((api) => {
+		process.stdout.write(
+			`SendPulse mock API on ${api.url}\nCredential: Client ID ${api.clientId}, Client Secret ${api.clientSecret}, Base URL ${api.url}\n`,
+		);
+		const stop = () => void api.stop().then(() => process.exit(0));
+		process.once('SIGINT', stop);
+		process.once('SIGTERM', stop);
+	});
+}
