@@ -109,15 +109,18 @@ export interface CredentialStore {
 	data: ICredentialDataDecryptedObject;
 }
 
+/** Like n8n, only a `hidden` field marked expirable counts; any other type is ignored. */
 function expirableField(type: ICredentialType): string | undefined {
-	return type.properties.find((property) => property.typeOptions?.expirable)?.name;
+	return type.properties.find((property) => property.type === 'hidden' && property.typeOptions?.expirable)?.name;
 }
 
 async function preAuthenticate(store: CredentialStore, log?: RequestLog[]): Promise<void> {
 	if (!store.type.preAuthentication) return;
 	const helper = { helpers: { httpRequest: (options: IHttpRequestOptions) => httpRequest(options, log) } };
 	const update = await store.type.preAuthentication.call(helper as never, store.data);
-	Object.assign(store.data, update);
+	// n8n keeps the answer only when it sets the expirable field.
+	const field = expirableField(store.type);
+	if (field && update[field] !== undefined) Object.assign(store.data, update);
 }
 
 async function applyAuthentication(store: CredentialStore, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
