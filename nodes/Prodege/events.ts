@@ -35,7 +35,9 @@ const CODES = Object.keys(UPDATE_REASONS);
 
 /** Digits only, as a number or as a string; emitted as a number. */
 const wholeNumber = z
-	.union([z.number(), z.string().regex(/^\d+$/, 'must be a whole number')], { errorMap: () => ({ message: 'must be a whole number' }) })
+	.union([z.number(), z.string().regex(/^\d+$/, 'must be a whole number')], {
+		errorMap: () => ({ message: 'must be a whole number' }),
+	})
 	.transform(Number)
 	.refine((value) => Number.isSafeInteger(value) && value >= 0, 'must be a whole number');
 
@@ -170,6 +172,9 @@ function refused(error: string): Reply {
 
 const ACCEPTED: Reply = { status: 200, body: { success: true } };
 
+/** How many further invalid events an answer names, so that a huge batch gets a short answer. */
+const MAX_NAMED = 10;
+
 /**
  * The declaration for one delivery. It is made afresh for each call because the answer to an invalid
  * event names that event's id, which only the split events still hold.
@@ -182,10 +187,9 @@ export function prodegeDelivery(): TriggerDeclaration<ProdegeEvent> {
 	};
 	const rejectedReply = ({ rejected }: DeliveryOutcome): Reply => {
 		const [first, ...others] = rejected;
-		const more =
-			others.length === 0
-				? ''
-				: ` (and ${others.length} more invalid: ${others.map(({ index }) => idOf(index) ?? `event ${index}`).join(', ')})`;
+		const named = others.slice(0, MAX_NAMED).map(({ index }) => idOf(index) ?? `event ${index}`);
+		if (others.length > MAX_NAMED) named.push('…');
+		const more = others.length === 0 ? '' : ` (and ${others.length} more invalid: ${named.join(', ')})`;
 		return notRetried(idOf(first.index), `Invalid event: ${first.errors.join('; ')}${more}`);
 	};
 	return {
@@ -210,8 +214,9 @@ export function prodegeDelivery(): TriggerDeclaration<ProdegeEvent> {
 			partlyInvalid: rejectedReply,
 			invalid: rejectedReply,
 			undecodable: (reason) => refused(`Cannot read the delivery: ${reason}`),
-			// The reason goes to the log only: the caller learns nothing about the secret.
-			unauthorized: () => refused('Invalid or missing signature'),
+			// 400 for every refusal, as Prodege retries no 400. The reason goes to the log only.
+			unauthorized: ({ kind }) =>
+				refused(kind === 'signature' ? 'Invalid or missing signature' : 'The caller is not allowed'),
 		},
 		verify: verifyProdegeSignature,
 	};

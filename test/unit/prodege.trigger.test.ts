@@ -238,6 +238,19 @@ describe('Prodege Trigger: signatures', () => {
 		expect(observed.items).toEqual([SEED_ITEM]);
 	});
 
+	it('answers 400, and runs nothing, for a caller outside the allowed addresses', async () => {
+		const parameters = { options: { extraAllowedIps: '203.0.113.0/24' } };
+		const delivery = { ...jsonBody(SEED, sign({ data: SEED })), remoteAddress: '198.51.100.7' };
+		const observed = await deliver(node, setup(parameters), delivery);
+		expect(observed.status).toBe(400);
+		expect(observed.body).toEqual({ success: false, error: { event_id: null, error: 'The caller is not allowed' } });
+		expect(observed.items).toBeUndefined();
+
+		const allowed = await deliver(node, setup(parameters), { ...delivery, remoteAddress: '203.0.113.9' });
+		expect(allowed.status).toBe(200);
+		expect(allowed.items).toEqual([SEED_ITEM]);
+	});
+
 	it('accepts unsigned calls when the check is off', async () => {
 		const observed = await deliver(node, { parameters: { authentication: 'none' } }, jsonBody(SEED));
 		expect(observed.status).toBe(200);
@@ -331,6 +344,17 @@ describe('Prodege Trigger: events that are well signed but invalid', () => {
 			},
 		]);
 		expect(observed.logs.filter(({ level }) => level === 'warn')).toHaveLength(2);
+	});
+
+	it('names at most ten further invalid events, so a large batch gets a short answer', async () => {
+		const bad = Array.from({ length: 12 }, (_, index) => ({ event_id: `bad-${index}` }));
+		const data = JSON.stringify(bad);
+		const observed = await deliver(node, setup(), jsonBody(data, sign({ data })));
+		expect(observed.status).toBe(200);
+		const { error } = observed.body as { error: { event_id: string; error: string } };
+		expect(error.event_id).toBe('bad-0');
+		expect(error.error).toMatch(/ \(and 11 more invalid: bad-1, bad-2, bad-3, bad-4, bad-5, bad-6, bad-7, bad-8, bad-9, bad-10, …\)$/);
+		expect(observed.items).toBeUndefined();
 	});
 });
 
