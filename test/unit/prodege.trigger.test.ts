@@ -251,6 +251,21 @@ describe('Prodege Trigger: signatures', () => {
 		expect(allowed.items).toEqual([SEED_ITEM]);
 	});
 
+	it('answers 400 to an XML body, which Prodege does not send and which carries no signature', async () => {
+		await refusedWithoutExecution(
+			{ rawBody: '<data/>', body: { data: '' }, headers: { 'content-type': 'application/xml' } },
+			'the signature is missing',
+		);
+	});
+
+	it('answers 400 and logs why when the signature check holds an unknown value', async () => {
+		await refusedWithoutExecution(
+			jsonBody(SEED, sign({ data: SEED })),
+			'the signature check "hmac" is not supported',
+			{ authentication: 'hmac' },
+		);
+	});
+
 	it('accepts unsigned calls when the check is off', async () => {
 		const observed = await deliver(node, { parameters: { authentication: 'none' } }, jsonBody(SEED));
 		expect(observed.status).toBe(200);
