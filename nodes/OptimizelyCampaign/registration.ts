@@ -1,0 +1,317 @@
+/**
+ * The trigger's webhook lifecycle. What the node owns at a URL is what sits at that URL at the vendor,
+ * found by listing: static data only remembers ids and the generated basic-auth pair, so losing it (a
+ * restart, a failed save) never leads to a second webhook.
+ */
+import { NodeApiError, NodeOperationError, type IDataObject, type IHookFunctions, type JsonObject } from 'n8n-workflow';
+import { randomBytes } from 'crypto';
+
+import { isAllowed, parseAllowlist } from '../shared';
+import {
+	type RequestPolicy,
+	type RestWebhook,
+	activateWebhook,
+	collectWebhooks,
+	createWebhook,
+	deactivateWebhook,
+	deleteWebhook,
+	isTransient,
+	policy,
+	updateWebhook,
+	vendorStatus,
+} from './api';
+import { type EventType, type Registration, REGISTRATION_KEY, canonicalType, isEventType, readRegistration } from './events';
+
+const VENDOR = 'Optimizely Campaign';
+
+/** The one address Optimizely Campaign delivers from. */
+export const DELIVERY_SOURCE_IP = '193.169.180.1';
+
+/** Addresses Optimizely cannot reach: loopback, private, shared, link-local, unspecified. */
+const UNREACHABLE = parseAllowlist(
+	'0.0.0.0/8 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 192.168.0.0/16 ::/128 ::1/128 fc00::/7 fe80::/10',
+).ranges;
+
+/** Lifecycle calls are all safe to repeat, except a create, which looks before it tries again. */
+const TRANSIENT_RETRIES = 2;
+
+interface TriggerOptions {
+	allowInsecureUrl?: boolean;
+	apiTimeout?: number;
+}
+
+function options(ctx: IHookFunctions): TriggerOptions {
+	return ctx.getNodeParameter('options', {}) as TriggerOptions;
+}
+
+function lifecyclePolicy(ctx: IHookFunctions): RequestPolicy {
+	return policy(options(ctx).apiTimeout, TRANSIENT_RETRIES);
+}
+
+/** A promise's outcome as a value, so a failure can be inspected without a catch block. */
+async function settle<T>(work: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+	try {
+		return { value: await work };
+	} catch (error) {
+		return { error };
+	}
+}
+
+/** Why Optimizely Campaign could not deliver to this URL, or undefined if it can. */
+export function urlProblem(url: string): string | undefined {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return 'it is not a valid URL';
+	}
+	if (parsed.protocol !== 'https:') return `it uses ${parsed.protocol.replace(':', '')}, not HTTPS`;
+	if (parsed.port !== '' && parsed.port !== '443') return `it uses port ${parsed.port}, not 443`;
+	const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	if (host === 'localhost' || host.endsWith('.localhost') || isAllowed(host, UNREACHABLE)) {
+		return `its host ${host} is this machine or a private network`;
+	}
+	if (!host.includes('.') && !host.includes(':')) return `its host ${host} is not a public domain name`;
+	return undefined;
+}
+
+function webhookUrl(ctx: IHookFunctions): string {
+	const url = ctx.getNodeWebhookUrl('default');
+	if (!url) throw new NodeOperationError(ctx.getNode(), 'n8n gave this trigger no webhook URL');
+	return url;
+}
+
+function selectedTypes(ctx: IHookFunctions): EventType[] {
+	const chosen = ctx.getNodeParameter('events', []) as string[];
+	const unknown = chosen.filter((type) => !isEventType(type));
+	if (unknown.length > 0) {
+		throw new NodeOperationError(ctx.getNode(), `Unknown event type: ${unknown.join(', ')}`, {
+			description: 'Choose the event types again from the list.',
+		});
+	}
+	if (chosen.length === 0) {
+		throw new NodeOperationError(ctx.getNode(), 'Choose at least one event type', {
+			description: `Each event type becomes one webhook in ${VENDOR}.`,
+		});
+	}
+	return [...new Set(chosen)] as EventType[];
+}
+
+/** The webhooks at our URL; those marked deleted no longer count. */
+async function ownedWebhooks(ctx: IHookFunctions, url: string, how: RequestPolicy): Promise<RestWebhook[]> {
+	return (await collectWebhooks(ctx, how)).filter((webhook) => webhook.targetUrl === url && webhook.status !== 'deleted');
+}
+
+function staticData(ctx: IHookFunctions): IDataObject {
+	return ctx.getWorkflowStaticData('node');
+}
+
+function save(ctx: IHookFunctions, registration: Registration | undefined): void {
+	const data = staticData(ctx);
+	if (registration && Object.keys(registration.webhooks).length > 0) data[REGISTRATION_KEY] = registration;
+	else delete data[REGISTRATION_KEY];
+}
+
+/**
+ * True only when every selected type has exactly one activated webhook at our URL, nothing else is
+ * there, and static data still holds the credentials those webhooks send. Anything less is repaired by
+ * `create`, which adopts what is already there.
+ */
+export async function checkExists(this: IHookFunctions): Promise<boolean> {
+	const url = webhookUrl(this);
+	const types = selectedTypes(this);
+	const registration = readRegistration(staticData(this));
+	if (!registration?.webhooks[url]) {
+		this.logger.debug(`${VENDOR} trigger: nothing registered for ${url} in static data; it will register or adopt its webhooks`);
+		return false;
+	}
+	const owned = await ownedWebhooks(this, url, lifecyclePolicy(this));
+	const complete =
+		owned.length === types.length &&
+		types.every((type) => {
+			const matches = owned.filter((webhook) => canonicalType(webhook.type) === type);
+			return matches.length === 1 && matches[0].status === 'activated';
+		});
+	if (!complete) return false;
+	registration.webhooks[url] = Object.fromEntries(owned.map((webhook) => [canonicalType(webhook.type), String(webhook.id)]));
+	save(this, registration);
+	return true;
+}
+
+function generateBasicAuth(): Registration['basicAuth'] {
+	return { user: `n8n-${randomBytes(6).toString('hex')}`, password: randomBytes(24).toString('base64url') };
+}
+
+/**
+ * Creates the webhook for one type. A create that failed in transit may still have been carried out, so
+ * before each new try the list is checked, and a webhook that appeared there is taken instead.
+ */
+async function createOnce(
+	ctx: IHookFunctions,
+	url: string,
+	type: EventType,
+	basicAuth: Registration['basicAuth'],
+	how: RequestPolicy,
+): Promise<RestWebhook> {
+	const fields = {
+		targetUrl: url,
+		type,
+		authentication: { type: 'basicAuth' as const, userName: basicAuth.user, password: basicAuth.password },
+	};
+	const once = { ...how, transientRetries: 0 };
+	let result = await settle(createWebhook(ctx, fields, once));
+	for (let retry = 0; 'error' in result && isTransient(result.error) && retry < how.transientRetries; retry++) {
+		ctx.logger.debug(`${VENDOR} trigger: creating the ${type} webhook failed (${(result.error as Error).message}); looking before trying again`);
+		const appeared = (await ownedWebhooks(ctx, url, how)).find((webhook) => canonicalType(webhook.type) === type);
+		if (appeared) return appeared;
+		result = await settle(createWebhook(ctx, fields, once));
+	}
+	if ('error' in result) throw result.error;
+	return result.value;
+}
+
+/** Activates a webhook; one that turns out to be activated already is fine. */
+async function ensureActivated(ctx: IHookFunctions, webhook: RestWebhook, how: RequestPolicy): Promise<void> {
+	if (webhook.status === 'activated') return;
+	const id = String(webhook.id);
+	const result = await settle(activateWebhook(ctx, id, how));
+	if (!('error' in result)) return;
+	// A 400 means "already activated" when that is true; check rather than assume.
+	if (vendorStatus(result.error) === 400) {
+		const now = (await collectWebhooks(ctx, how)).find((candidate) => String(candidate.id) === id);
+		if (now?.status === 'activated') return;
+	}
+	throw result.error;
+}
+
+const gone = (error: unknown) => vendorStatus(error) === 404;
+
+/** Deactivates (when it may be active) and deletes one webhook. One already gone is fine. */
+async function retire(ctx: IHookFunctions, id: string, status: string | undefined, how: RequestPolicy): Promise<void> {
+	const deactivate = async () => {
+		const off = await settle(deactivateWebhook(ctx, id, how));
+		// A 400 is "not activated", which is what is wanted; anything else, the delete will report.
+		if ('error' in off && !gone(off.error)) {
+			ctx.logger.debug(`${VENDOR} trigger: deactivating webhook ${id}: ${(off.error as Error).message}`);
+		}
+		return !('error' in off && gone(off.error));
+	};
+	if ((status === undefined || status === 'activated') && !(await deactivate())) return;
+	let removed = await settle(deleteWebhook(ctx, id, how));
+	if ('error' in removed && vendorStatus(removed.error) === 400 && (await deactivate())) {
+		// Still activated after all (the listed status was stale): deactivated now, so delete once more.
+		removed = await settle(deleteWebhook(ctx, id, how));
+	}
+	if ('error' in removed && !gone(removed.error)) throw removed.error;
+}
+
+/**
+ * Removes every webhook the node owns at a URL: those listed there, and those static data remembers.
+ * Returns the ones it could not remove, each with the reason.
+ */
+async function retireAll(ctx: IHookFunctions, url: string, known: Iterable<string>, how: RequestPolicy): Promise<string[]> {
+	const statuses = new Map<string, string | undefined>([...known].map((id) => [id, undefined]));
+	const listed = await settle(ownedWebhooks(ctx, url, how));
+	if ('error' in listed) {
+		ctx.logger.warn(`${VENDOR} trigger: could not list the webhooks, so only the known ones are removed: ${(listed.error as Error).message}`);
+	} else {
+		for (const webhook of listed.value) statuses.set(String(webhook.id), webhook.status);
+	}
+	const left: string[] = [];
+	for (const [id, status] of statuses) {
+		const result = await settle(retire(ctx, id, status, how));
+		if ('error' in result) left.push(`${id} (${(result.error as Error).message})`);
+	}
+	return left;
+}
+
+function cannotRemove(ctx: IHookFunctions, left: string[], prefix: string): NodeApiError {
+	return new NodeApiError(ctx.getNode(), { left } as JsonObject, {
+		message: `${prefix}${left.length} ${VENDOR} webhook(s) could not be removed: ${left.join('; ')}`,
+		description: `Deactivate the workflow again to retry, or delete them with the Optimizely Campaign node (Webhook > Delete, "Deactivate First" on).`,
+	});
+}
+
+/** Registers one activated webhook per selected type at our URL, adopting any already there. */
+async function register(
+	ctx: IHookFunctions,
+	url: string,
+	types: EventType[],
+	basicAuth: Registration['basicAuth'],
+	touched: Set<string>,
+	how: RequestPolicy,
+): Promise<Record<string, string>> {
+	const authentication = { type: 'basicAuth' as const, userName: basicAuth.user, password: basicAuth.password };
+	const owned = await ownedWebhooks(ctx, url, how);
+	const ids: Record<string, string> = {};
+	for (const type of types) {
+		const [existing, ...spare] = owned.filter((webhook) => canonicalType(webhook.type) === type);
+		for (const extra of spare) await retire(ctx, String(extra.id), extra.status, how);
+		let webhook: RestWebhook;
+		if (existing) {
+			// Adopt it, and make it send the credentials this node checks.
+			touched.add(String(existing.id));
+			webhook = await updateWebhook(ctx, String(existing.id), { targetUrl: url, type, authentication }, how);
+		} else {
+			webhook = await createOnce(ctx, url, type, basicAuth, how);
+			touched.add(String(webhook.id));
+		}
+		await ensureActivated(ctx, webhook, how);
+		ids[type] = String(webhook.id);
+	}
+	for (const stray of owned.filter((webhook) => !(types as string[]).includes(canonicalType(webhook.type)))) {
+		await retire(ctx, String(stray.id), stray.status, how);
+	}
+	return ids;
+}
+
+export async function create(this: IHookFunctions): Promise<boolean> {
+	const url = webhookUrl(this);
+	const types = selectedTypes(this);
+	const problem = urlProblem(url);
+	if (problem && options(this).allowInsecureUrl !== true) {
+		throw new NodeOperationError(this.getNode(), `${VENDOR} cannot deliver to ${url}: ${problem}`, {
+			description: `${VENDOR} only delivers to an HTTPS URL on port 443 that accepts POST requests from ${DELIVERY_SOURCE_IP}. Set n8n's WEBHOOK_URL to a public HTTPS address (behind a reverse proxy or a tunnel). For tests against a local mock only, turn on "Allow Insecure URL (Testing Only)".`,
+		});
+	}
+	const how = lifecyclePolicy(this);
+	const registration: Registration = readRegistration(staticData(this)) ?? { basicAuth: generateBasicAuth(), webhooks: {} };
+	const touched = new Set<string>(Object.values(registration.webhooks[url] ?? {}));
+
+	const result = await settle(register(this, url, types, registration.basicAuth, touched, how));
+	if ('value' in result) {
+		registration.webhooks[url] = result.value;
+		save(this, registration);
+		return true;
+	}
+
+	// Undo: nothing of this node stays registered at this URL, so the next activation starts clean.
+	delete registration.webhooks[url];
+	save(this, registration);
+	const left = await retireAll(this, url, touched, how);
+	const failure = result.error;
+	const reason = failure instanceof Error ? failure.message : String(failure);
+	const summary = `Could not register the ${VENDOR} webhooks (${types.join(', ')}): ${reason}`;
+	if (left.length > 0) throw cannotRemove(this, left, `${summary}. Also, `);
+	this.logger.warn(`${summary}. What was registered has been removed again.`);
+	if (failure instanceof NodeApiError || failure instanceof NodeOperationError) {
+		failure.message = `${summary}. Nothing was left registered.`;
+		throw failure;
+	}
+	throw new NodeOperationError(this.getNode(), `${summary}. Nothing was left registered.`);
+}
+
+/** Deactivates, then deletes, every webhook the node owns at its URL; one already gone is fine. */
+async function remove(this: IHookFunctions): Promise<boolean> {
+	const url = webhookUrl(this);
+	const registration = readRegistration(staticData(this));
+	const left = await retireAll(this, url, Object.values(registration?.webhooks[url] ?? {}), lifecyclePolicy(this));
+	if (left.length > 0) throw cannotRemove(this, left, '');
+	if (registration) {
+		delete registration.webhooks[url];
+		save(this, registration);
+	}
+	return true;
+}
+
+export { remove as delete };

@@ -1,0 +1,45 @@
+/** Shared set-up for the Optimizely Campaign tests: the credential store and contexts against the mock. */
+import type { IDataObject } from 'n8n-workflow';
+
+import { OptimizelyCampaignApi } from '../../credentials/OptimizelyCampaignApi.credentials';
+import type { ContextSetup, HookSetup, Logged } from '../helpers/execute';
+import type { CredentialStore, RequestLog } from '../helpers/n8nHttp';
+import type { OptimizelyMock } from '../mocks/optimizelyApi';
+
+export const PRODUCTION_URL = 'https://n8n.example.com/webhook/4f1c2a9e-opt/webhook';
+
+export function credentials(mock: OptimizelyMock, overrides: IDataObject = {}): Record<string, CredentialStore> {
+	return {
+		optimizelyCampaignApi: { type: new OptimizelyCampaignApi(), data: { ...mock.credential(), ...overrides } },
+	};
+}
+
+/** An action-node context; `log` and `logs` collect the requests made and the lines logged. */
+export function action(mock: OptimizelyMock, parameters: IDataObject | IDataObject[], extra: Partial<ContextSetup> = {}): ContextSetup & {
+	log: RequestLog[];
+	logs: Logged[];
+} {
+	return { parameters, credentials: credentials(mock), log: [], logs: [], ...extra };
+}
+
+/** A trigger lifecycle context. Short API timeouts keep injected hangs fast. */
+export function hook(
+	mock: OptimizelyMock,
+	staticData: IDataObject,
+	parameters: IDataObject = {},
+	webhookUrl = PRODUCTION_URL,
+): HookSetup & { log: RequestLog[]; logs: Logged[] } {
+	return {
+		parameters: { events: ['open', 'sent'], options: { apiTimeout: 300 }, ...parameters },
+		credentials: credentials(mock),
+		webhookUrl,
+		staticData,
+		log: [],
+		logs: [],
+	};
+}
+
+/** The mock's webhooks at a URL. */
+export function at(mock: OptimizelyMock, url = PRODUCTION_URL) {
+	return mock.webhooks().filter((webhook) => webhook.targetUrl === url);
+}
