@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { N8nApi } from './api.mjs';
 import { ensureN8n } from './install.mjs';
 import { buildAndPack, installTarball } from './package.mjs';
-import { startN8n } from './server.mjs';
+import { startN8n, stopOnSignals } from './server.mjs';
 import { freePort, log, portIsFree } from './util.mjs';
 
 export { N8nApi, OWNER, deployWorkflow, prepareWorkflow, productionUrl } from './api.mjs';
 export { DEFAULT_N8N_VERSION, cacheRoot, ensureN8n, n8nVersion } from './install.mjs';
 export { REPO_ROOT, buildAndPack, installTarball } from './package.mjs';
+export { stopOnSignals } from './server.mjs';
 export { log } from './util.mjs';
 
 /**
@@ -25,11 +26,14 @@ export async function launch({ version, port, userFolder, keepUserFolder = false
 	const folder = userFolder ?? join(work, 'user');
 	mkdirSync(folder, { recursive: true });
 	let server;
+	let forget = () => {};
 	const stop = async () => {
+		forget();
 		if (server) await server.stop();
 		rmSync(work, { recursive: true, force: true });
 		if (userFolder && !keepUserFolder) rmSync(userFolder, { recursive: true, force: true });
 	};
+	forget = stopOnSignals(stop);
 	try {
 		const pkg = await buildAndPack(work);
 		const installed = await installTarball(pkg.tarball, folder);

@@ -1,6 +1,7 @@
 // Builds and packs this package from a staging copy, then installs the tarball into an n8n user folder the way
 // n8n's Community Nodes installer does.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -60,8 +61,38 @@ function dropMissingEntries(staging) {
 }
 
 /**
+ * What the built package declares: each node's type name, display name and whether it is a trigger, and each
+ * credential's name, read by loading the compiled files as n8n does.
+ */
+function describeBuilt(staging, manifest) {
+	const load = createRequire(join(staging, 'package.json'));
+	const instances = (file) => Object.values(load(join(staging, file))).filter((value) => typeof value === 'function').map((Class) => new Class());
+	const nodes = manifest.n8n.nodes.flatMap((file) =>
+		instances(file)
+			.filter((instance) => instance.description)
+			.map(({ description }) => ({
+				file,
+				name: description.name,
+				type: `${manifest.name}.${description.name}`,
+				displayName: description.displayName,
+				trigger: (description.group ?? []).includes('trigger') || description.inputs?.length === 0,
+				webhook: Array.isArray(description.webhooks) && description.webhooks.length > 0,
+				// n8n also lists such a node as an AI tool, under `<type>Tool`.
+				usableAsTool: description.usableAsTool === true,
+			})),
+	);
+	const credentials = manifest.n8n.credentials.flatMap((file) =>
+		instances(file)
+			.filter((instance) => typeof instance.name === 'string' && Array.isArray(instance.properties))
+			.map(({ name, displayName }) => ({ file, name, displayName })),
+	);
+	return { name: manifest.name, version: manifest.version, nodes, credentials };
+}
+
+/**
  * Builds the package in a staging copy (with the repo's node_modules) and packs it. Returns the tarball, the
- * package manifest as installed, and the n8n entries left out because their files are not built.
+ * package manifest as installed, the n8n entries left out because their files are not built, and what the
+ * built files declare.
  */
 export async function buildAndPack(workDir) {
 	if (!existsSync(join(REPO_ROOT, 'node_modules'))) {
@@ -83,8 +114,9 @@ export async function buildAndPack(workDir) {
 	await run('npm', ['pack', '--pack-destination', packDir, '--loglevel=error'], { cwd: staging, timeoutMs: 2 * MINUTE, label: 'npm pack' });
 	const tarball = readdirSync(packDir).find((file) => file.endsWith('.tgz'));
 	if (!tarball) throw new Error(`npm pack wrote no tarball into ${packDir}`);
-	log(`Packed ${tarball} (${manifest.n8n.nodes.length} nodes, ${manifest.n8n.credentials.length} credentials)`);
-	return { tarball: join(packDir, tarball), manifest, missing };
+	const built = describeBuilt(staging, manifest);
+	log(`Packed ${tarball}: ${built.nodes.map((node) => node.displayName).join(', ')}; credentials ${built.credentials.map((c) => c.name).join(', ')}`);
+	return { tarball: join(packDir, tarball), manifest, missing, built };
 }
 
 /**

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { freePort, log, sleep, waitFor } from './util.mjs';
+import { freePort, idle, log, waitFor } from './util.mjs';
 
 const running = new Set();
 
@@ -25,6 +25,28 @@ process.on('exit', () => {
 	for (const child of running) killGroup(child, 'SIGKILL');
 });
 
+const stoppers = new Set();
+let signalled = false;
+
+/**
+ * On Ctrl-C (or SIGTERM, SIGHUP) runs every registered stop, bounded in time, then exits. Without this a signal
+ * would end this process and leave n8n, which runs in its own process group, behind.
+ */
+export function stopOnSignals(stop) {
+	stoppers.add(stop);
+	if (stoppers.size > 1) return () => stoppers.delete(stop);
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+		process.on(signal, () => {
+			if (signalled) return;
+			signalled = true;
+			log(`${signal} received: stopping everything this run started`);
+			const all = Promise.allSettled([...stoppers].map((fn) => fn()));
+			Promise.race([all, idle(30_000)]).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+		});
+	}
+	return () => stoppers.delete(stop);
+}
+
 function tail(file, bytes = 6000) {
 	try {
 		const text = readFileSync(file, 'utf8');
@@ -37,10 +59,11 @@ function tail(file, bytes = 6000) {
 /** The environment of a headless n8n: no telemetry, no calls home, owner set up over REST, one port. */
 export function n8nEnvironment({ userFolder, port, brokerPort, encryptionKey, extra = {} }) {
 	const env = { ...process.env };
-	// Keep this process's Node and npm settings from leaking into n8n's own.
-	for (const name of Object.keys(env)) if (name.startsWith('npm_') || name === 'NODE_OPTIONS') delete env[name];
+	// Keep this process's Node, npm and jest settings from leaking into n8n's own (n8n quits under NODE_ENV=test).
+	for (const name of Object.keys(env)) if (/^(npm_|JEST_)/.test(name) || name === 'NODE_OPTIONS') delete env[name];
 	return {
 		...env,
+		NODE_ENV: 'production',
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
@@ -110,11 +133,11 @@ export async function startN8n(n8n, { userFolder, port, encryptionKey, env = {},
 			if (exited) return;
 			log(`Stopping n8n (pid ${child.pid})`);
 			killGroup(child, 'SIGTERM');
-			const done = await Promise.race([exitPromise, sleep(graceMs).then(() => undefined)]);
+			const done = await Promise.race([exitPromise, idle(graceMs).then(() => undefined)]);
 			if (!done) {
 				log(`n8n did not stop within ${graceMs / 1000} s; killing it`);
 				killGroup(child, 'SIGKILL');
-				await Promise.race([exitPromise, sleep(5000)]);
+				await Promise.race([exitPromise, idle(5000)]);
 			}
 			// The task runner may outlive its parent by a moment; make sure the group is gone.
 			killGroup(child, 'SIGKILL');

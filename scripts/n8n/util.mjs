@@ -11,6 +11,9 @@ export function log(message) {
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A wait for Promise.race that does not keep the process alive once the race is decided elsewhere. */
+export const idle = (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
 /**
  * Runs a command to completion within `timeoutMs`. Output goes to the log file stream given, or is kept
  * in memory (last 20 kB) for the error message. Rejects with what to do when it fails or times out.
