@@ -163,7 +163,9 @@ export function rowsOf(answer: unknown): unknown[] {
 		payload = record.data;
 	}
 	if (Array.isArray(payload)) return payload;
-	return payload && typeof payload === 'object' ? [payload] : [];
+	const record = asRecord(payload);
+	// An envelope without `data`, such as `{success: true}`, carries no rows.
+	return record && !('success' in record) ? [record] : [];
 }
 
 function parseRows<T>(context: ApiContext, answer: unknown, schema: z.ZodType<T, z.ZodTypeDef, unknown>, action: string): T[] {
