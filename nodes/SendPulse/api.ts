@@ -5,6 +5,7 @@
  */
 import {
 	NodeApiError,
+	UserError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHookFunctions,
@@ -42,6 +43,8 @@ export interface Failure {
 	vendorMessage?: string;
 	retryAfter?: string;
 	network?: string;
+	/** The credential could not get a token; its message already says what to do. */
+	credential?: string;
 }
 
 type Loose = Record<string, unknown> | undefined;
@@ -72,6 +75,8 @@ export function readFailure(error: unknown): Failure {
 	const context = asRecord(outer?.context);
 	const vendorMessage = messageIn(response?.data) ?? messageIn(context?.data);
 	const code = outer?.code ?? cause?.code;
+	const credential = [error, outer?.cause].find((candidate): candidate is UserError => candidate instanceof UserError);
+	if (credential) return { credential: credential.message };
 	return {
 		status: status !== undefined && Number.isFinite(status) ? status : undefined,
 		vendorMessage,
@@ -86,7 +91,10 @@ export function apiError(node: INode, failure: Failure, action: string, itemInde
 	let message: string;
 	let description: string | undefined;
 	const { status } = failure;
-	if (status === undefined) {
+	if (failure.credential) {
+		message = failure.credential;
+		description = `The SendPulse API credential could not get an access token, which is needed to ${action}.`;
+	} else if (status === undefined) {
 		message = `Could not reach SendPulse to ${action}`;
 		description = `${failure.network ? `The connection failed (${failure.network}). ` : ''}Check the credential's Base URL and that n8n can reach it.`;
 	} else if (status === 401) {

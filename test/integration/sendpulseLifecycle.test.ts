@@ -139,6 +139,16 @@ describe('SendPulse Trigger: registration by API', () => {
 		expect(api.tokensIssued()).toBe(2);
 	});
 
+	it('a wrong client secret stops publishing with what to do, never the secret', async () => {
+		const { setup } = trigger();
+		setup.credentials!.sendPulseApi.data.clientSecret = 'wrong-secret-51d2';
+		const error = (await publish(setup).catch((caught: unknown) => caught)) as Error;
+		expect(error.message).toContain('SendPulse refused the client ID or secret (HTTP 401)');
+		expect(error.message).toContain('Account Settings → API');
+		expect(JSON.stringify(error) + error.message).not.toContain('wrong-secret-51d2');
+		expect(api.webhooks.filter((webhook) => webhook.url === REGISTERED)).toHaveLength(0);
+	});
+
 	it('refuses to publish with no event selected, saying what to pick', async () => {
 		const { setup } = trigger({ events: [] });
 		await expect(publish(setup)).rejects.toThrow('Select at least one event to register with SendPulse');

@@ -1,4 +1,4 @@
-import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+import { NodeApiError, UserError, type INode, type JsonObject } from 'n8n-workflow';
 
 import { apiError, readFailure, rowsOf } from '../../nodes/SendPulse/api';
 
@@ -33,6 +33,15 @@ describe('SendPulse API errors', () => {
 		const error = apiError(node, readFailure(refused), 'list webhooks');
 		expect(error.message).toBe('Could not reach SendPulse to list webhooks');
 		expect(error.description).toContain('(ECONNREFUSED)');
+	});
+
+	it('passes on why the credential got no token, raw or as n8n wraps it, instead of blaming the network', () => {
+		const refused = new UserError('SendPulse refused the client ID or secret (HTTP 401). Copy both again from Account Settings → API in SendPulse.');
+		for (const error of [refused, new NodeApiError(node, refused as unknown as JsonObject)]) {
+			const result = apiError(node, readFailure(error), 'list webhooks');
+			expect(result.message).toBe(refused.message);
+			expect(result.description).toContain('needed to list webhooks');
+		}
 	});
 
 	it.each([
