@@ -30,7 +30,8 @@ function requiredUrl(context: IExecuteFunctions, itemIndex: number): string {
 		// Reported below.
 	}
 	if (protocol !== 'https:' && protocol !== 'http:') {
-		throw new NodeOperationError(context.getNode(), `"${url}" is not an http(s) URL`, {
+		// Shown without its query string, which may hold a token.
+		throw new NodeOperationError(context.getNode(), `"${url.split('?')[0]}" is not an http(s) URL`, {
 			itemIndex,
 			description: 'Give the full address SendPulse should call, starting with https://',
 		});

@@ -1,13 +1,19 @@
+import { createHash } from 'crypto';
 import { NodeApiError, NodeOperationError, type IDataObject, type IHookFunctions, type JsonObject } from 'n8n-workflow';
 
 import { SHARED_SECRET_CREDENTIAL } from '../shared';
 import { createWebhooks, deleteWebhook, listWebhooks, type SendPulseWebhook } from './api';
 
-/** What the trigger keeps in static data about the webhooks it registered. */
+/**
+ * What the trigger keeps in static data about the webhooks it registered. Static data is saved with the
+ * workflow in clear, so the URL, which may carry the secret token, is kept only as a hash.
+ */
 interface Registered extends IDataObject {
 	webhookIds?: string[];
-	registeredUrl?: string;
+	registeredUrlSha256?: string;
 }
+
+const fingerprint = (url: string) => createHash('sha256').update(url).digest('base64url');
 
 /** Email-service webhooks are registered by API only when the user chose that; everything else is manual. */
 export function registersByApi(context: IHookFunctions): boolean {
@@ -96,7 +102,7 @@ export async function webhooksExist(context: IHookFunctions): Promise<boolean> {
 	if (exact) {
 		const store = context.getWorkflowStaticData('node') as Registered;
 		store.webhookIds = mine.map((webhook) => webhook.id);
-		store.registeredUrl = target;
+		store.registeredUrlSha256 = fingerprint(target);
 	}
 	return exact;
 }
@@ -119,7 +125,7 @@ export async function registerWebhooks(context: IHookFunctions): Promise<void> {
 	const created = missing.length > 0 ? await createWebhooks.call(context, target, missing) : [];
 	const store = context.getWorkflowStaticData('node') as Registered;
 	store.webhookIds = [...kept.values(), ...created].map((webhook) => webhook.id);
-	store.registeredUrl = target;
+	store.registeredUrlSha256 = fingerprint(target);
 	context.logger.info(
 		`SendPulse: webhooks for ${wanted.join(', ')} point at ${redact(target)} (${created.length} created, ${kept.size} already there)`,
 	);
@@ -131,16 +137,18 @@ export async function registerWebhooks(context: IHookFunctions): Promise<void> {
  */
 export async function unregisterWebhooks(context: IHookFunctions): Promise<boolean> {
 	const store = context.getWorkflowStaticData('node') as Registered;
-	const hadRegistration = Boolean(store.registeredUrl) || (store.webhookIds?.length ?? 0) > 0;
+	const hadRegistration = Boolean(store.registeredUrlSha256) || (store.webhookIds?.length ?? 0) > 0;
 	if (!registersByApi(context) && !hadRegistration) return true;
 	try {
-		const urls = new Set<string>(store.registeredUrl ? [store.registeredUrl] : []);
-		if (registersByApi(context)) urls.add(await registrationUrl(context));
+		const fingerprints = new Set<string>(store.registeredUrlSha256 ? [store.registeredUrlSha256] : []);
+		if (registersByApi(context)) fingerprints.add(fingerprint(await registrationUrl(context)));
 		const ids = new Set(store.webhookIds ?? []);
-		const mine = (await listWebhooks.call(context)).filter((webhook) => urls.has(webhook.url) || ids.has(webhook.id));
+		const mine = (await listWebhooks.call(context)).filter(
+			(webhook) => fingerprints.has(fingerprint(webhook.url)) || ids.has(webhook.id),
+		);
 		for (const webhook of mine) await remove(context, webhook);
 		delete store.webhookIds;
-		delete store.registeredUrl;
+		delete store.registeredUrlSha256;
 		context.logger.info(`SendPulse: removed ${mine.length} webhook(s) of this trigger`);
 		return true;
 	} catch (error) {

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { SendPulseApi } from '../../credentials/SendPulseApi.credentials';
@@ -61,7 +62,7 @@ describe('SendPulse Trigger: registration by API', () => {
 		expect(mine()).toEqual(['open', 'redirect']);
 		expect(setup.staticData).toEqual({
 			webhookIds: api.webhooks.filter((webhook) => webhook.url === REGISTERED).map((webhook) => String(webhook.id)),
-			registeredUrl: REGISTERED,
+			registeredUrlSha256: createHash('sha256').update(REGISTERED).digest('base64url'),
 		});
 		expect(await runLifecycle(node, 'checkExists', setup)).toBe(true);
 	});
@@ -78,7 +79,7 @@ describe('SendPulse Trigger: registration by API', () => {
 
 		expect(api.webhooks).toHaveLength(before);
 		expect(mine()).toEqual(['open', 'redirect']);
-		expect(restarted.setup.staticData.registeredUrl).toBe(REGISTERED);
+		expect(restarted.setup.staticData.webhookIds).toHaveLength(2);
 	});
 
 	it('after the event selection changes, republishing adds the new event and removes the dropped one', async () => {
@@ -122,9 +123,10 @@ describe('SendPulse Trigger: registration by API', () => {
 		expect(logs.some((entry) => entry.level === 'warn' && entry.message.includes('Account Settings → API'))).toBe(true);
 	});
 
-	it('keeps the token out of its logs', async () => {
+	it('keeps the token out of its logs and out of static data, which n8n saves in clear with the workflow', async () => {
 		const { setup, logs } = trigger();
 		await publish(setup);
+		expect(JSON.stringify(setup.staticData)).not.toContain(SECRET);
 		await runLifecycle(node, 'delete', setup);
 		expect(logs.length).toBeGreaterThan(0);
 		expect(JSON.stringify(logs)).not.toContain(SECRET);
