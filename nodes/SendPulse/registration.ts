@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { NodeApiError, NodeOperationError, type IDataObject, type IHookFunctions, type JsonObject } from 'n8n-workflow';
 
 import { SHARED_SECRET_CREDENTIAL } from '../shared';
-import { createWebhooks, deleteWebhook, listWebhooks, type SendPulseWebhook } from './api';
+import { baseUrl, createWebhooks, deleteWebhook, listWebhooks, type SendPulseWebhook } from './api';
 
 /**
  * What the trigger keeps in static data about the webhooks it registered. Static data is saved with the
@@ -48,7 +48,9 @@ export async function registrationUrl(context: IHookFunctions): Promise<string> 
 	const url = context.getNodeWebhookUrl('default');
 	if (!url) throw new NodeOperationError(context.getNode(), 'n8n did not give this trigger a webhook URL');
 	const target = new URL(url);
-	if (PRIVATE_HOST.test(target.hostname)) {
+	// A local URL is fine when the API itself is local: a test server, not SendPulse.
+	const apiHost = new URL(await baseUrl.call(context)).hostname;
+	if (PRIVATE_HOST.test(target.hostname) && !PRIVATE_HOST.test(apiHost)) {
 		throw new NodeOperationError(context.getNode(), `SendPulse cannot deliver to ${target.hostname}`, {
 			description:
 				'Its servers need a public address. Set n8n’s WEBHOOK_URL to the public URL of this instance, or choose Registration: Manually and set up the webhook yourself.',

@@ -159,8 +159,16 @@ describe('SendPulse Trigger: registration by API', () => {
 	it('refuses a local webhook URL SendPulse could never reach', async () => {
 		const { setup } = trigger();
 		setup.webhookUrl = 'http://localhost:5678/webhook/5d1e2f/webhook';
+		setup.credentials!.sendPulseApi.data.baseUrl = 'https://api.sendpulse.com';
 		await expect(publish(setup)).rejects.toThrow('SendPulse cannot deliver to localhost');
 		expect(api.requests).toHaveLength(0);
+	});
+
+	it('accepts a local webhook URL when the API is a local test server too', async () => {
+		const { setup } = trigger();
+		setup.webhookUrl = 'http://localhost:5678/webhook/5d1e2f/webhook';
+		await publish(setup);
+		expect(api.webhooks.filter((webhook) => webhook.url.startsWith('http://localhost:5678/'))).toHaveLength(2);
 	});
 
 	it('refuses a secret token sent in a header, which SendPulse cannot send', async () => {
