@@ -8,7 +8,7 @@
  * bodies for these endpoints, so the error bodies here are this mock's own.
  *
  * Usage: `const api = await startSendPulseMock(); … api.url …; await api.stop();`. It uses Node's built-ins
- * only, so a script can transpile this one file and import it; run directly, it serves until stopped.
+ * only and no CommonJS globals, so a script can transpile this one file to an ES module and import it.
  */
 import { randomBytes } from 'crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
@@ -93,8 +93,8 @@ export interface SendPulseMock {
 	advanceTime(seconds: number): void;
 	/** Makes the next matching requests fail with the given status. */
 	failNext(failure: QueuedFailure): void;
-	/** Credential data for the SendPulse API credential, pointing at this mock. */
-	credentialData(): { clientId: string; clientSecret: string; baseUrl: string; accessToken: string };
+	/** Credential data for the SendPulse API credential, pointing at this mock (no token yet: n8n fetches one). */
+	credentialData(): { clientId: string; clientSecret: string; baseUrl: string };
 	stop(): Promise<void>;
 }
 
@@ -307,23 +307,11 @@ export async function startSendPulseMock(options: SendPulseMockOptions = {}): Pr
 			clockOffset += seconds * 1000;
 		},
 		failNext: (failure) => failures.push({ ...failure, times: failure.times ?? 1 }),
-		credentialData: () => ({ clientId, clientSecret, baseUrl: base, accessToken: '' }),
+		credentialData: () => ({ clientId, clientSecret, baseUrl: base }),
 		stop: () =>
 			new Promise<void>((resolve) => {
 				server.closeAllConnections();
 				server.close(() => resolve());
 			}),
 	};
-}
-
-// Run directly: serve until stopped, for trying the nodes by hand.
-if (require.main === module) {
-	void startSendPulseMock({ port: Number(process.env.SENDPULSE_MOCK_PORT ?? 0) }).then((api) => {
-		process.stdout.write(
-			`SendPulse mock API on ${api.url}\nCredential: Client ID ${api.clientId}, Client Secret ${api.clientSecret}, Base URL ${api.url}\n`,
-		);
-		const stop = () => void api.stop().then(() => process.exit(0));
-		process.once('SIGINT', stop);
-		process.once('SIGTERM', stop);
-	});
 }
