@@ -350,7 +350,7 @@ function classifyAnswer<T>(
 			waitMs,
 			error: apiError(
 				ctx,
-				`${VENDOR} had a server error (${status}) while ${doing(call)}: try again later, or turn on the node's Retry On Fail`,
+				`${VENDOR} had a server error (${status}) while ${doing(call)}: try again later`,
 				{ status, body, transient: true, description },
 			),
 		};
@@ -370,6 +370,8 @@ function classifyThrown(ctx: ApiContext, call: ApiCall<unknown>, conn: Connectio
 		: `Could not reach ${VENDOR} at ${conn.baseUrl} while ${doing(call)}: the connection failed or was dropped; check the base URL and the network, then try again`;
 	return {
 		retry: 'transient',
+		// After a timeout the wait has already happened.
+		waitMs: timedOut ? 0 : undefined,
 		error: apiError(ctx, message, { transient: true, description: redact(clues, secrets) || undefined }),
 	};
 }

@@ -64,6 +64,10 @@ export const MAX_BATCH = 100;
 /** Client, mailing and list ids are 64-bit integers; accept them as numbers or digit strings. */
 const numericId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]);
 const text = z.string().min(1);
+/** A non-empty string or a number; a missing one reads "Required", not zod's "Invalid input". */
+const textOrNumber = z.union([text, z.number()], {
+	errorMap: (_issue, ctx) => ({ message: ctx.data === undefined ? 'Required' : 'Expected a non-empty string or a number' }),
+});
 /** Epoch milliseconds, within the range a Date can hold. */
 const epochMs = z.number().int().min(0).max(8_640_000_000_000_000);
 
@@ -80,7 +84,7 @@ const common = z
 		mailingId: numericId.optional(),
 		userListId: numericId.optional(),
 		subscriptionId: numericId.optional(),
-		recipientId: z.union([text, z.number()]).optional(),
+		recipientId: textOrNumber.optional(),
 		mailId: text.optional(),
 		mediaType: z.string().optional(),
 		mediaTypesToAddresses: z.record(z.string()).optional(),
@@ -90,7 +94,7 @@ const common = z
 /** Opens and clicks carry no id: they are told apart by type, mail, recipient and time. */
 const interaction = common.extend({
 	mailId: text,
-	recipientId: z.union([text, z.number()]),
+	recipientId: textOrNumber,
 	// Not validated as an address: the vendor's own example holds "10.420.3.42".
 	remoteAddress: z.string().optional(),
 	device: z.string().optional(),
@@ -98,31 +102,29 @@ const interaction = common.extend({
 	browser: z.string().optional(),
 });
 
-const eventId = z.union([text, z.number()]);
-
 const undocumented = (type: z.ZodLiteral<string> | z.ZodEnum<[string, ...string[]]>) =>
-	common.partial({ created: true }).extend({ type, id: eventId.optional() });
+	common.partial({ created: true }).extend({ type, id: textOrNumber.optional() });
 
 export const optimizelyEventSchema = z.discriminatedUnion('type', [
 	interaction.extend({ type: z.literal('open') }),
 	interaction.extend({ type: z.literal('click'), link: z.string().optional(), linkId: numericId.optional() }),
 	common.extend({
 		type: z.literal('sent'),
-		id: eventId,
+		id: textOrNumber,
 		mailingType: z.string().optional(),
 		mailingName: z.string().optional(),
 	}),
 	common.extend({
 		type: z.literal('bounce'),
-		id: eventId,
+		id: textOrNumber,
 		category: z.string(),
 		reason: z.string().optional(),
 		thresholdExceeded: z.boolean().optional(),
 	}),
-	common.extend({ type: z.literal('unsubscribe'), id: eventId, reason: z.string().optional() }),
+	common.extend({ type: z.literal('unsubscribe'), id: textOrNumber, reason: z.string().optional() }),
 	common.extend({
 		type: z.literal('spamcomplaint'),
-		id: eventId,
+		id: textOrNumber,
 		mailingType: z.string().optional(),
 		providerName: z.string().optional(),
 	}),

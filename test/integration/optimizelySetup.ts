@@ -4,7 +4,20 @@ import type { IDataObject } from 'n8n-workflow';
 import { OptimizelyCampaignApi } from '../../credentials/OptimizelyCampaignApi.credentials';
 import type { ContextSetup, HookSetup, Logged } from '../helpers/execute';
 import type { CredentialStore, RequestLog } from '../helpers/n8nHttp';
-import type { OptimizelyMock } from '../mocks/optimizelyApi';
+import { OptimizelyMock, type OptimizelyMockOptions } from '../mocks/optimizelyApi';
+
+/** A mock API for the test file: listening before its tests, emptied before each, closed after. */
+export function useOptimizelyMock(options?: OptimizelyMockOptions): OptimizelyMock {
+	const mock = new OptimizelyMock(options);
+	beforeAll(async () => {
+		await mock.listen();
+	});
+	afterAll(async () => {
+		await mock.close();
+	});
+	beforeEach(() => mock.reset());
+	return mock;
+}
 
 export const PRODUCTION_URL = 'https://n8n.example.com/webhook/4f1c2a9e-opt/webhook';
 

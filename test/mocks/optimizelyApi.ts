@@ -67,6 +67,8 @@ export interface FaultRule {
 	path?: RegExp;
 	/** How many matching requests get the fault; 1 when left out. */
 	times?: number;
+	/** How many matching requests pass untouched before the fault applies; 0 when left out. */
+	skip?: number;
 	/** Fail before the request is carried out (default), or carry it out and then fail the answer. */
 	phase?: 'before' | 'after';
 }
@@ -135,7 +137,7 @@ export class OptimizelyMock {
 	baseUrl = '';
 
 	private readonly store = new Map<number, StoredWebhook>();
-	private readonly faults: Array<FaultRule & { left: number }> = [];
+	private readonly faults: Array<FaultRule & { left: number; toSkip: number }> = [];
 	private readonly sockets = new Set<Socket>();
 	private readonly server: Server;
 	private nextId = 9_100_000_001;
@@ -168,7 +170,7 @@ export class OptimizelyMock {
 	}
 
 	inject(rule: FaultRule): void {
-		this.faults.push({ ...rule, left: rule.times ?? 1 });
+		this.faults.push({ ...rule, left: rule.times ?? 1, toSkip: rule.skip ?? 0 });
 	}
 
 	clearFaults(): void {
@@ -214,6 +216,10 @@ export class OptimizelyMock {
 				candidate.left > 0 && (!candidate.method || candidate.method === method) && (!candidate.path || candidate.path.test(path)),
 		);
 		if (!rule) return undefined;
+		if (rule.toSkip > 0) {
+			rule.toSkip--;
+			return undefined;
+		}
 		rule.left--;
 		if (rule.left === 0) this.faults.splice(this.faults.indexOf(rule), 1);
 		return rule;
