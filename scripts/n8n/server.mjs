@@ -119,6 +119,7 @@ export async function startN8n(n8n, { userFolder, port, encryptionKey, env = {},
 		});
 	}
 	const baseUrl = `http://localhost:${port}`;
+	let stopping;
 	const handle = {
 		baseUrl,
 		port,
@@ -129,18 +130,22 @@ export async function startN8n(n8n, { userFolder, port, encryptionKey, env = {},
 		get exited() {
 			return exited;
 		},
-		async stop(graceMs = 20_000) {
-			if (exited) return;
-			log(`Stopping n8n (pid ${child.pid})`);
-			killGroup(child, 'SIGTERM');
-			const done = await Promise.race([exitPromise, idle(graceMs).then(() => undefined)]);
-			if (!done) {
-				log(`n8n did not stop within ${graceMs / 1000} s; killing it`);
+		/** Ends n8n and its task runner: SIGTERM, then SIGKILL after `graceMs`. Later calls share the first. */
+		stop(graceMs = 20_000) {
+			stopping ??= (async () => {
+				if (exited) return;
+				log(`Stopping n8n (pid ${child.pid})`);
+				killGroup(child, 'SIGTERM');
+				const done = await Promise.race([exitPromise, idle(graceMs).then(() => undefined)]);
+				if (!done) {
+					log(`n8n did not stop within ${graceMs / 1000} s; killing it`);
+					killGroup(child, 'SIGKILL');
+					await Promise.race([exitPromise, idle(5000)]);
+				}
+				// The task runner may outlive its parent by a moment; make sure the group is gone.
 				killGroup(child, 'SIGKILL');
-				await Promise.race([exitPromise, idle(5000)]);
-			}
-			// The task runner may outlive its parent by a moment; make sure the group is gone.
-			killGroup(child, 'SIGKILL');
+			})();
+			return stopping;
 		},
 	};
 	try {
