@@ -284,7 +284,7 @@ function refusalMessage(call: ApiCall<unknown>, conn: Connection, status: number
 				case 'verify':
 					return `${VENDOR} cannot verify webhook ${id}: check that its event type can be verified and that the mailing ID belongs to a mailing of this client`;
 				case 'list':
-					return `${VENDOR} refused to list the webhooks: check Offset, Limit, Sort and Direction`;
+					return `${VENDOR} refused to list the webhooks: check Limit, Sort and Direction`;
 				default:
 					return `${VENDOR} refused the webhook: check the target URL (HTTPS on port 443), the event type and the authentication`;
 			}
