@@ -17,14 +17,14 @@ import {
 import { z } from 'zod';
 
 export const SENDPULSE_CREDENTIAL = 'sendPulseApi';
-export const DEFAULT_BASE_URL = 'https://api.sendpulse.com';
-export const WEBHOOKS_PATH = '/v2/email-service/webhook';
+const DEFAULT_BASE_URL = 'https://api.sendpulse.com';
+const WEBHOOKS_PATH = '/v2/email-service/webhook';
 
 export type ApiContext = IExecuteFunctions | IHookFunctions | ILoadOptionsFunctions;
 
 const id = z.union([z.string().min(1), z.number().finite()]).transform(String);
 
-export const webhookSchema = z
+const webhookSchema = z
 	.object({ id, url: z.string(), action: z.string(), user_id: id.optional() })
 	.passthrough();
 export type SendPulseWebhook = z.infer<typeof webhookSchema>;
@@ -32,7 +32,7 @@ export type SendPulseWebhook = z.infer<typeof webhookSchema>;
 /** Webhook rows as item JSON: zod's passthrough rows are plain JSON objects already. */
 export const asJson = (rows: SendPulseWebhook[]): IDataObject[] => rows as IDataObject[];
 
-export const mailingListSchema = z
+const mailingListSchema = z
 	.object({ id, name: z.string(), all_email_qty: z.union([z.string(), z.number()]).optional() })
 	.passthrough();
 export type MailingList = z.infer<typeof mailingListSchema>;

@@ -5,8 +5,7 @@ import { z } from 'zod';
 import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, standardResponses, summary } from '../shared';
 
 /** Where deliveries come from; each source has its own payload shape and registration. */
-export const SOURCES = ['automation360', 'automation360Events', 'emailService'] as const;
-export type Source = (typeof SOURCES)[number];
+export type Source = 'automation360' | 'automation360Events' | 'emailService';
 
 /**
  * Email-service webhook actions, as the REST API registers them and as deliveries name them. The names
@@ -25,27 +24,23 @@ export const emailServiceEventOptions: INodePropertyOptions[] = [
 	{ name: 'Unsubscribed', value: 'unsubscribe', description: 'A recipient unsubscribed' },
 ];
 
-export const EMAIL_SERVICE_EVENTS = emailServiceEventOptions.map((option) => String(option.value));
-
-/** The Automation 360 event webhooks the seed documents. */
-export const AUTOMATION_EVENTS = ['spam', 'unsubscribe'] as const;
-
 /**
  * Spellings a delivery might use for a registered action. SendPulse publishes delivery examples for only
  * some events, so singular and plural forms are matched to the same event for filtering.
  */
-const EVENT_ALIASES: Record<string, string> = {
-	click: 'redirect',
-	hard_bounce: 'hard_bounces',
-	new_email: 'new_emails',
-	soft_bounce: 'soft_bounces',
-	unsubscribed: 'unsubscribe',
-};
+const EVENT_ALIASES = new Map([
+	['click', 'redirect'],
+	['hard_bounce', 'hard_bounces'],
+	['new_email', 'new_emails'],
+	['soft_bounce', 'soft_bounces'],
+	['unsubscribed', 'unsubscribe'],
+]);
 
 /** The catalogue name of a delivered event name; unknown names pass through, lower-cased. */
-export function canonicalEvent(event: string): string {
+function canonicalEvent(event: string): string {
 	const name = event.trim().toLowerCase();
-	return EVENT_ALIASES[name] ?? name;
+	// A Map, so that names such as "constructor" are never looked up on a prototype.
+	return EVENT_ALIASES.get(name) ?? name;
 }
 
 /** SendPulse sends ids as numbers or strings; they are emitted as strings, so "42" and 42 are one id. */
@@ -103,7 +98,7 @@ export interface KeyAnswer {
 
 export const DEFAULT_KEY_FIELD = 'key';
 
-export function keyReply(answer: KeyAnswer): Reply {
+function keyReply(answer: KeyAnswer): Reply {
 	if (answer.format === 'string') {
 		return {
 			status: 200,
@@ -136,7 +131,7 @@ function isoFromUnix(seconds: number | undefined): string | null {
  * `execution_date` ("YYYY-MM-DD HH:mm:ss") read in `zone`. SendPulse does not say which zone it uses, so
  * the zone is the user's choice (UTC by default), and the ISO twin carries it as an offset.
  */
-export function isoFromExecutionDate(text: string, zone: string): string | null {
+function isoFromExecutionDate(text: string, zone: string): string | null {
 	const time = DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm:ss', { zone });
 	return time.isValid ? time.toISO({ suppressMilliseconds: true }) : null;
 }
@@ -146,7 +141,7 @@ export function isValidZone(zone: string): boolean {
 }
 
 /** The variables as one object (a later name wins) and as the list SendPulse sent. */
-export function variablesOf(variables: AutomationWebhook['variables']): { flat: IDataObject; list: IDataObject[] } {
+function variablesOf(variables: AutomationWebhook['variables']): { flat: IDataObject; list: IDataObject[] } {
 	if (!variables) return { flat: {}, list: [] };
 	const list = (Array.isArray(variables) ? variables : Object.entries(variables).map(([name, value]) => ({ [name]: value }))) as IDataObject[];
 	// fromEntries defines properties and never sets a prototype, whatever the variable names.
@@ -157,7 +152,7 @@ export function variablesOf(variables: AutomationWebhook['variables']): { flat: 
 const part = (name: string, value: string | null | undefined) => (value ? [`${name}=${value}`] : []);
 
 /** The dedupe key of an event: event, email, task or automation id, time; plus the link or list it names. */
-export function eventKeyOf(event: SendPulseEvent): string {
+function eventKeyOf(event: SendPulseEvent): string {
 	return [
 		canonicalEvent(event.event),
 		event.email ?? '',
@@ -189,7 +184,7 @@ export function eventsDeclaration(answer: KeyAnswer): TriggerDeclaration<SendPul
 	};
 }
 
-export const SEND_WEBHOOK_EVENT = 'send_webhook';
+const SEND_WEBHOOK_EVENT = 'send_webhook';
 
 /** The declaration for the Automation 360 "Send webhook" action. */
 export function automationWebhookDeclaration(answer: KeyAnswer, zone: string): TriggerDeclaration<AutomationWebhook> {

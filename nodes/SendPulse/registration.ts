@@ -23,12 +23,12 @@ export function registersByApi(context: IHookFunctions): boolean {
 	);
 }
 
-export function selectedEvents(context: IHookFunctions): string[] {
+function selectedEvents(context: IHookFunctions): string[] {
 	return [...new Set(context.getNodeParameter('events', []) as string[])];
 }
 
 /** The URL without user info or query, for logs and errors: both may carry a secret. */
-export function redact(url: string): string {
+function redact(url: string): string {
 	try {
 		const parsed = new URL(url);
 		return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;

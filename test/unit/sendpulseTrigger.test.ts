@@ -303,6 +303,20 @@ describe('SendPulse Trigger: filters', () => {
 		expect(result.items?.[0]).toMatchObject({ event: 'soft_bounce', eventName: 'soft_bounces' });
 	});
 
+	it('passes an unknown event name through as it came, lower-cased, whatever it is', async () => {
+		const result = await deliver(node, emailService(), {
+			body: [
+				{ event: 'Deleted', email: 'a@example.com', timestamp: 1 },
+				{ event: 'constructor', email: 'a@example.com', timestamp: 1 },
+			],
+			query,
+		});
+		expect(result.items?.map((item) => [item.event, item.eventName])).toEqual([
+			['Deleted', 'deleted'],
+			['constructor', 'constructor'],
+		]);
+	});
+
 	it('emits only events about the selected mailing lists; events naming no list are left out', async () => {
 		const result = await deliver(node, emailService({ mailingLists: ['490686'] }), {
 			body: [
