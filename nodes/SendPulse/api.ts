@@ -176,6 +176,7 @@ export function rowsOf(answer: unknown): unknown[] {
 	return record && !('success' in record) ? [record] : [];
 }
 
+/** Rows (or an answer holding them) read with `schema`; a row that does not fit is logged and skipped. */
 function parseRows<T>(context: ApiContext, answer: unknown, schema: z.ZodType<T, z.ZodTypeDef, unknown>, action: string): T[] {
 	const parsed: T[] = [];
 	for (const row of rowsOf(answer)) {
@@ -229,9 +230,10 @@ export async function listMailingLists(this: ApiContext): Promise<MailingList[]>
 		const answer = await sendPulseRequest.call(this, 'list mailing lists', 'GET', '/addressbooks', {
 			qs: { limit: PAGE, offset: page * PAGE },
 		});
-		const rows = parseRows(this, answer, mailingListSchema, 'list mailing lists');
-		lists.push(...rows);
-		if (rowsOf(answer).length < PAGE) break;
+		const rows = rowsOf(answer);
+		lists.push(...parseRows(this, rows, mailingListSchema, 'list mailing lists'));
+		if (rows.length < PAGE) return lists;
 	}
+	this.logger.warn(`SendPulse: listed the first ${PAGE * MAX_PAGES} mailing lists only; type the IDs of others in an expression`);
 	return lists;
 }
