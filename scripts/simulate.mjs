@@ -28,6 +28,8 @@ each answer's status and body. Sends only to --url.
   --concurrency N       deliveries in flight at once (default 1, at most ${LIMITS.maxConcurrency})
   --timeout SECONDS     stop starting deliveries after this long (default 120)
   --seed N              seed for the resend choices (default 1)
+  --offset N            start ids N rounds on, so this run's events differ from an earlier run's (which a
+                        trigger would drop as resends); 0 sends the examples exactly as published
   --dry-run             print the deliveries instead of sending them
   --json                print one JSON summary on stdout instead of lines
 `;
@@ -70,6 +72,7 @@ try {
 			concurrency: { type: 'string' },
 			timeout: { type: 'string' },
 			seed: { type: 'string' },
+			offset: { type: 'string' },
 			'dry-run': { type: 'boolean' },
 			json: { type: 'boolean' },
 			list: { type: 'boolean' },
@@ -100,6 +103,7 @@ const duplicateRate = number(args['duplicate-rate'], 'duplicate-rate', { min: 0,
 const concurrency = number(args.concurrency, 'concurrency', { min: 1, max: LIMITS.maxConcurrency }) ?? 1;
 const timeoutMs = (number(args.timeout, 'timeout', { min: 1, max: 3600 }) ?? 120) * 1000;
 const seed = number(args.seed, 'seed', { min: 0, max: 2 ** 32 - 1 }) ?? 1;
+const offset = number(args.offset, 'offset', { min: 0, max: 1_000_000 }) ?? 0;
 const formats = { prodege: ['form', 'json'], qixol: ['json', 'xml'] }[vendor.name] ?? ['json'];
 const format = args.format ?? formats[0];
 if (!formats.includes(format)) fail(`${vendor.title} sends ${formats.join(' or ')}, not "${format}"`);
@@ -124,7 +128,7 @@ const options = {
 	password: args.password,
 	dataArray: args['data-array'] === true,
 };
-const events = planEvents(vendor, names, { count, duplicateRate, seed });
+const events = planEvents(vendor, names, { count, duplicateRate, seed, offset });
 const deliveries = planDeliveries(vendor, events, options);
 
 if (args['dry-run']) {

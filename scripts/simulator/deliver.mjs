@@ -15,9 +15,10 @@ function random(seed) {
 
 /**
  * The events to send, in order: `count` events cycling through the selected examples, each one distinct, except
- * that with probability `duplicateRate` an event is a redelivery of one already sent.
+ * that with probability `duplicateRate` an event is a redelivery of one already sent. `offset` starts the ids
+ * that many rounds on, so a later run does not resend an earlier run's events.
  */
-export function planEvents(vendor, exampleNames, { count, duplicateRate = 0, seed = 1 }) {
+export function planEvents(vendor, exampleNames, { count, duplicateRate = 0, seed = 1, offset = 0 }) {
 	const next = random(seed);
 	const events = [];
 	let fresh = 0;
@@ -29,8 +30,9 @@ export function planEvents(vendor, exampleNames, { count, duplicateRate = 0, see
 			continue;
 		}
 		const name = exampleNames[fresh % exampleNames.length];
-		// The first round sends the examples exactly as published; later rounds get fresh ids.
-		events.push({ name, event: vendor.fresh(vendor.events[name], Math.floor(fresh / exampleNames.length)), duplicate: false });
+		// The first round sends the examples exactly as published; later rounds (and --offset) get fresh ids.
+		const round = offset + Math.floor(fresh / exampleNames.length);
+		events.push({ name, event: vendor.fresh(vendor.events[name], round), duplicate: false });
 		fresh++;
 	}
 	return events;

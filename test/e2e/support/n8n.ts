@@ -221,3 +221,20 @@ export function describeBuilt(nodeName: string, title: string, suite: () => void
 	}
 	describe(title, suite);
 }
+
+/** The vendor examples the simulator sends, by event name. */
+export function simulatorExamples(vendor: string): Record<string, Json> {
+	return (JSON.parse(readFileSync(join(REPO_ROOT, 'scripts', 'simulator', 'examples', `${vendor}.json`), 'utf8')) as { events: Record<string, Json> }).events;
+}
+
+/** A workflow whose trigger feeds a node that always fails, for "answer when the last node finishes". */
+export function failingAfter(workflow: Workflow, name: string, parameters: Json = {}): Workflow {
+	const copy = variant(workflow, name, parameters);
+	const trigger = copy.nodes.find((node) => node.webhookId !== undefined);
+	copy.nodes = [
+		...copy.nodes.filter((node) => node === trigger),
+		{ parameters: { errorMessage: 'Downstream system unavailable' }, name: 'Fail', type: 'n8n-nodes-base.stopAndError', typeVersion: 1, position: [240, 0] },
+	];
+	copy.connections = { [trigger!.name]: { main: [[{ node: 'Fail', type: 'main', index: 0 }]] } };
+	return copy;
+}

@@ -1,0 +1,38 @@
+import { N8n, describeBuilt, itemsOf, loadExample, post, simulate, simulatorExamples, variant } from './support/n8n';
+
+const TRIGGER = 'Qixol Promo Trigger';
+const TOKEN = 'e2e-qixol-token-48e1';
+const events = Object.keys(simulatorExamples('qixol'));
+
+describeBuilt('qixolPromoTrigger', 'Qixol Promo Trigger in a real n8n', () => {
+	const n8n = new N8n();
+	const example = loadExample('qixol-promo-trigger.json');
+	let workflow: { id: string; url: string };
+
+	beforeAll(async () => {
+		const token = await n8n.createCredential('Qixol e2e token', 'webhookSharedSecretApi', { secret: TOKEN, location: 'query', name: 'token' });
+		workflow = await n8n.deploy(variant(example, 'e2e Qixol'), { webhookSharedSecretApi: token });
+	});
+
+	it.each([
+		['json', '0'],
+		['xml', '1'],
+	])('answers 200 to each of the ten events sent as %s, one execution and one item each', async (format, offset) => {
+		const before = (await n8n.executions(workflow.id)).length;
+		const answers = simulate('qixol', 'all', workflow.url, ['--count', String(events.length), '--offset', offset, '--secret', TOKEN, '--format', format]);
+		expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+		const executions = (await n8n.settledExecutions(workflow.id, before + events.length)).slice(before);
+		expect(executions).toHaveLength(events.length);
+		for (const execution of executions) expect(itemsOf(execution, TRIGGER)).toHaveLength(1);
+	});
+
+	it('answers a wrong token with 200 (so Qixol does not disable the webhook) and starts no execution', async () => {
+		const before = (await n8n.executions(workflow.id)).length;
+		const [answer] = simulate('qixol', 'Promotion.Created', workflow.url, ['--secret', 'wrong-token', '--count', '5']);
+		expect(answer.status).toBe(200);
+		expect(answer.body).toMatchObject({ success: false });
+		const broken = await post(`${workflow.url}?token=${TOKEN}`, '<Webhook><EventName>Promotion.Created', { 'content-type': 'application/xml' });
+		expect(broken.status).not.toBe(500);
+		expect(await n8n.settledExecutions(workflow.id, before)).toHaveLength(before);
+	});
+});
