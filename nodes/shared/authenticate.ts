@@ -42,6 +42,10 @@ export function checkBasicAuth(
 	realm: string,
 ): AuthFailure | undefined {
 	const challenge = `Basic realm="${realm.replace(/"/g, '')}", charset="UTF-8"`;
+	// An empty password configured would let "Basic Og==" (":") in: refuse everyone instead.
+	if (expected.password.length === 0) {
+		return { kind: 'basicAuth', status: 401, reason: 'no password is configured for this trigger', challenge };
+	}
 	const header = firstHeader(headers, 'authorization');
 	const match = header ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
 	if (!match) {

@@ -21,6 +21,11 @@ describe('basic auth', () => {
 		expect(failure).toEqual({ kind: 'basicAuth', status: 401, reason, challenge: 'Basic realm="Acme hooks", charset="UTF-8"' });
 	});
 
+	it('refuses everyone, an empty pair included, when no password is configured', () => {
+		const failure = checkBasicAuth({ authorization: basicAuthHeader('', '') }, { user: '', password: '' }, 'X');
+		expect(failure).toMatchObject({ status: 401, reason: 'no password is configured for this trigger' });
+	});
+
 	it('reads the first of repeated headers', () => {
 		const header = basicAuthHeader('vendor', 'long-enough-password');
 		expect(checkBasicAuth({ authorization: [header, 'x'] }, expected, 'X')).toBeUndefined();
