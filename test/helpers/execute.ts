@@ -3,7 +3,9 @@
  * request helpers going over real HTTP (see n8nHttp.ts) to local mock servers.
  */
 import {
+	NodeApiError,
 	NodeOperationError,
+	type JsonObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHookFunctions,
@@ -54,10 +56,16 @@ function parameterReader(setup: ContextSetup) {
 function helpers(setup: ContextSetup) {
 	return {
 		httpRequest: (options: IHttpRequestOptions) => httpRequest(options, setup.log),
-		httpRequestWithAuthentication: (type: string, options: IHttpRequestOptions) => {
+		// As in n8n, a failure reaches the node wrapped in a NodeApiError (status in httpCode, the
+		// request error as cause); plain httpRequest throws the request error itself.
+		httpRequestWithAuthentication: async (type: string, options: IHttpRequestOptions) => {
 			const store = setup.credentials?.[type];
 			if (!store) throw new Error(`Node does not have any credentials set for "${type}"`);
-			return httpRequestWithAuthentication(store, options, setup.log);
+			try {
+				return await httpRequestWithAuthentication(store, options, setup.log);
+			} catch (error) {
+				throw new NodeApiError(fakeNode(firstParameters(setup)) as INode, error as JsonObject);
+			}
 		},
 		returnJsonArray: (data: IDataObject | IDataObject[]) =>
 			(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
@@ -71,10 +79,11 @@ function logger(setup: ContextSetup) {
 	return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
+const firstParameters = (setup: ContextSetup) => (Array.isArray(setup.parameters) ? setup.parameters[0] : setup.parameters);
+
 function base(setup: ContextSetup) {
-	const first = Array.isArray(setup.parameters) ? setup.parameters[0] : setup.parameters;
 	return {
-		getNode: () => fakeNode(first),
+		getNode: () => fakeNode(firstParameters(setup)),
 		getCredentials: async (type: string) => {
 			const store = setup.credentials?.[type];
 			if (!store) throw new Error(`Node does not have any credentials set for "${type}"`);
