@@ -1,5 +1,6 @@
 // One call from nothing to a running n8n with this package installed: cached n8n, packed package, fresh user
 // folder, owner and API key. Used by `npm start` and the e2e suite.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,8 @@ export { log } from './util.mjs';
 
 /**
  * Installs (once) and starts n8n with the packed package. `port` defaults to a free one; `userFolder` to a new
- * temporary folder, removed by `stop()` unless `keepUserFolder`. `stop()` is safe to call twice.
+ * temporary folder, removed by `stop()` unless `keepUserFolder`. `stop()` is safe to call twice; `restart()`
+ * stops n8n and starts it again on the same port, data and encryption key, as a server reboot would.
  */
 export async function launch({ version, port, userFolder, keepUserFolder = false, echo = false, env = {} } = {}) {
 	const n8n = await ensureN8n(version);
@@ -41,10 +43,17 @@ export async function launch({ version, port, userFolder, keepUserFolder = false
 		if (!(await portIsFree(chosenPort))) {
 			throw new Error(`Port ${chosenPort} is in use. Stop what is listening there, or choose another port (N8N_PORT=5679 npm start).`);
 		}
-		server = await startN8n(n8n, { userFolder: folder, port: chosenPort, echo, env });
+		const options = { userFolder: folder, port: chosenPort, echo, env, encryptionKey: randomBytes(24).toString('hex') };
+		server = await startN8n(n8n, options);
 		const api = await new N8nApi(server.baseUrl).signIn();
 		log(`Signed in as owner; API key created`);
-		return { n8n, server, api, pkg, installed, stop };
+		const harness = { n8n, server, api, pkg, installed, stop };
+		harness.restart = async () => {
+			await server.stop();
+			server = await startN8n(n8n, options);
+			harness.server = server;
+		};
+		return harness;
 	} catch (error) {
 		await stop();
 		throw error;

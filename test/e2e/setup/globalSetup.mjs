@@ -1,10 +1,29 @@
 // Starts one n8n for the whole e2e run, with the packed package installed, and hands the tests what they need
 // (URL, API key, what was built) through a state file named in N8N_E2E_STATE.
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { launch, log } from '../../../scripts/n8n/index.mjs';
+
+/**
+ * Tests run in their own context and cannot reach the harness; they ask this server on 127.0.0.1 to restart
+ * n8n (POST /restart), for what must survive a restart.
+ */
+function startControl(harness) {
+	const server = createServer((req, res) => {
+		if (req.method !== 'POST' || req.url !== '/restart') {
+			res.writeHead(404).end();
+			return;
+		}
+		harness.restart().then(
+			() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ baseUrl: harness.server.baseUrl })),
+			(error) => res.writeHead(500).end(String(error.message)),
+		);
+	});
+	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
 
 export default async function globalSetup() {
 	const started = Date.now();
@@ -12,7 +31,10 @@ export default async function globalSetup() {
 	const harness = await launch({ version: process.env.N8N_VERSION });
 	globalThis.__N8N_E2E_HARNESS__ = harness;
 	const { server, api, pkg, installed } = harness;
+	const control = await startControl(harness);
+	globalThis.__N8N_E2E_CONTROL__ = control;
 	const state = {
+		controlUrl: `http://127.0.0.1:${control.address().port}`,
 		baseUrl: server.baseUrl,
 		n8nVersion: server.version,
 		nodeVersion: harness.n8n.nodeVersion,

@@ -7,6 +7,7 @@ export default async function globalTeardown() {
 		copyFileSync(harness.server.logFile, process.env.N8N_E2E_KEEP_LOG);
 		process.stderr.write(`n8n log kept at ${process.env.N8N_E2E_KEEP_LOG}\n`);
 	}
+	globalThis.__N8N_E2E_CONTROL__?.close();
 	if (harness) await harness.stop();
 	if (globalThis.__N8N_E2E_STATE_FILE__) rmSync(globalThis.__N8N_E2E_STATE_FILE__, { force: true });
 }

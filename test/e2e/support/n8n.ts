@@ -17,6 +17,8 @@ export interface BuiltNode {
 
 /** What globalSetup started and built. */
 export interface E2eState {
+	/** The harness's control server: POST /restart restarts n8n. */
+	controlUrl: string;
 	baseUrl: string;
 	n8nVersion: string;
 	nodeVersion: string;
@@ -60,6 +62,20 @@ export interface Execution {
 
 export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/**
+ * Polls `read` until `done` accepts its value or `timeoutMs` passes, and returns the last value either way, for
+ * the test to assert on. For effects n8n finishes after it has answered (vendor registration, saved executions).
+ */
+export async function eventually<T>(read: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	let value = await read();
+	while (!done(value) && Date.now() < deadline) {
+		await sleep(250);
+		value = await read();
+	}
+	return value;
+}
+
 /** A major version of n8n: 2.x publishes workflows, 1.x activates them. */
 export const n8nMajor = () => Number(e2eState().n8nVersion.split('.')[0]);
 
@@ -96,6 +112,12 @@ export class N8n {
 		const text = await response.text();
 		if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
 		return text ? (JSON.parse(text) as unknown) : undefined;
+	}
+
+	/** Stops n8n and starts it again on the same data, as a server reboot would; resolves once it serves. */
+	async restart() {
+		const answer = await fetch(`${this.state.controlUrl}/restart`, { method: 'POST', signal: AbortSignal.timeout(240_000) });
+		if (!answer.ok) throw new Error(`Restarting n8n failed: ${await answer.text()}`);
 	}
 
 	async nodeTypes(): Promise<Array<{ name: string; displayName: string }>> {

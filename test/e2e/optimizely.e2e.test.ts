@@ -1,0 +1,65 @@
+import { type OptimizelyMock, startOptimizelyMock } from '../mocks/optimizelyApi';
+import { N8n, describeBuilt, eventually, itemsOf, loadExample, simulate, variant } from './support/n8n';
+
+const TRIGGER = 'Optimizely Campaign Trigger';
+
+describeBuilt('optimizelyCampaignTrigger', 'Optimizely Campaign Trigger in a real n8n, against the mock API', () => {
+	const n8n = new N8n();
+	let mock: OptimizelyMock;
+	let workflow: { id: string; url: string };
+	const live = (url: string) => mock.webhooks().filter((webhook) => webhook.targetUrl === url && webhook.status !== 'deleted');
+	const basicAuth = (url: string) => {
+		const created = mock.requests.find((request) => request.form?.targetUrl === url && request.form.authentication);
+		const auth = JSON.parse(created?.form?.authentication ?? '{}') as { userName?: string; password?: string };
+		return ['--user', auth.userName ?? '', '--password', auth.password ?? ''];
+	};
+
+	beforeAll(async () => {
+		mock = await startOptimizelyMock();
+		const credential = await n8n.createCredential('Optimizely mock', 'optimizelyCampaignApi', mock.credential());
+		const example = variant(loadExample('optimizely-campaign-trigger.json'), 'e2e Optimizely', { events: ['open', 'click'], options: { allowInsecureUrl: true } });
+		workflow = await n8n.deploy(example, { optimizelyCampaignApi: credential });
+	});
+
+	afterAll(async () => {
+		await mock?.close();
+	});
+
+	it('creates and activates one vendor webhook per event type on publish', async () => {
+		// n8n serves the URL a moment before the trigger has finished registering it.
+		const webhooks = await eventually(
+			() => live(workflow.url),
+			(found) => found.filter((webhook) => webhook.status === 'activated').length === 2,
+		);
+		expect(webhooks.map((webhook) => webhook.type).sort()).toEqual(['click', 'open']);
+		for (const webhook of webhooks) expect(webhook.status).toBe('activated');
+	});
+
+	it('answers 200 to a batch signed with the registered basic auth and emits every event', async () => {
+		const [answer] = simulate('optimizely', 'open', workflow.url, ['--count', '3', '--batch', '3', ...basicAuth(workflow.url)]);
+		expect(answer.status).toBe(200);
+		const executions = await n8n.settledExecutions(workflow.id, 1);
+		expect(executions).toHaveLength(1);
+		expect(itemsOf(executions[0], TRIGGER)).toHaveLength(3);
+	});
+
+	it('answers 401 to a wrong password and starts no execution', async () => {
+		const [answer] = simulate('optimizely', 'click', workflow.url, ['--user', 'someone', '--password', 'wrong-password-1']);
+		expect(answer.status).toBe(401);
+		expect(await n8n.settledExecutions(workflow.id, 1)).toHaveLength(1);
+	});
+
+	it('creates no duplicate vendor webhook when n8n restarts with the workflow published', async () => {
+		const before = live(workflow.url).map((webhook) => webhook.id).sort();
+		await n8n.restart();
+		await n8n.waitUntilRegistered(workflow.url);
+		expect(live(workflow.url).map((webhook) => webhook.id).sort()).toEqual(before);
+	});
+
+	it('deactivates and deletes the vendor webhooks on unpublish', async () => {
+		await n8n.unpublish(workflow.id);
+		expect(await eventually(() => live(workflow.url), (found) => found.length === 0)).toEqual([]);
+		const calls = mock.requests.filter((request) => request.method !== 'GET').map((request) => `${request.method} ${request.path.replace(/\d+/g, ':id')}`);
+		expect(calls).toEqual(expect.arrayContaining(['POST /webhooks/:id/deactivate', 'DELETE /webhooks/:id']));
+	});
+});
