@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 
 export const PACIFIC_ZONE = 'America/Los_Angeles';
 
@@ -19,17 +19,33 @@ export function pacificToUtc(text: string): string | undefined {
 	const match = LOCAL_TIME.exec(text);
 	if (!match) return undefined;
 	const [year, month, day, hour, minute, second] = match.slice(1).map(Number);
-	const wallClock = DateTime.fromObject({ year, month, day, hour, minute, second }, { zone: 'utc' });
-	if (!wallClock.isValid) return undefined;
-	const wall = wallClock.toMillis();
+	const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+	// Date.UTC rolls 2023-02-30 over into March: such a text is not a real date.
+	if (new Date(wall).getUTCDate() !== day) return undefined;
+	const instant = wall - offsetForWallHour(text.slice(0, 13), wall) * MINUTE_MS;
+	return `${new Date(instant).toISOString().slice(0, 19)}Z`;
+}
 
+/**
+ * The offset applies to a whole wall-clock hour (switches happen on the hour), so it is worked out once
+ * per hour with luxon, whose zone look-ups are slow, and remembered.
+ */
+const offsets = new Map<string, number>();
+const OFFSETS_KEPT = 10_000;
+
+function offsetForWallHour(hourKey: string, wall: number): number {
+	const known = offsets.get(hourKey);
+	if (known !== undefined) return known;
 	const zone = IANAZone.create(PACIFIC_ZONE);
 	// Switches are months apart, so the offsets a day either side are the only ones that can apply.
 	const before = zone.offset(wall - DAY_MS);
 	const after = zone.offset(wall + DAY_MS);
-	const instants = [...new Set([before, after])]
-		.map((offset) => wall - offset * MINUTE_MS)
-		.filter((instant) => wall - zone.offset(instant) * MINUTE_MS === instant);
-	const instant = instants.length > 0 ? Math.min(...instants) : wall - before * MINUTE_MS;
-	return DateTime.fromMillis(instant, { zone: 'utc' }).toISO({ suppressMilliseconds: true }) ?? undefined;
+	const candidates = [...new Set([before, after])].filter(
+		(offset) => zone.offset(wall - offset * MINUTE_MS) === offset,
+	);
+	// Two fitting offsets: the repeated hour, take the earlier instant (the larger offset). None: skipped.
+	const offset = candidates.length > 0 ? Math.max(...candidates) : before;
+	if (offsets.size >= OFFSETS_KEPT) offsets.clear();
+	offsets.set(hourKey, offset);
+	return offset;
 }
