@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// In-process cost of the trigger pipeline per event, against the floor: JSON.parse of the same bytes.
+// Compiles the package into a temp folder, calls each trigger's webhook() as n8n does (with the body
+// already parsed, as n8n hands it over), and prints ns per event (median of runs, with min-max), the
+// ratio to JSON.parse, and the dedupe window's retained heap after 1 million events.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+import { vendors } from './vendors.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.argv.includes('--quick');
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
+const out = mkdtempSync(join(tmpdir(), 'nvw-bench-'));
+execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.build.json'), '--outDir', out], { stdio: 'inherit' });
+// Resolve n8n-workflow, zod and luxon from the project, as n8n resolves them from its own node_modules.
+const require = createRequire(join(root, 'package.json'));
+process.env.NODE_PATH = join(root, 'node_modules');
+require('node:module').Module._initPaths();
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function context({ body, rawBody, headers, query, parameters, credentials, staticData }) {
+	let status = 200;
+	const res = { status(code) { status = code; return this; }, setHeader() { return this; }, json() { return this; }, send() { return this; }, end() { return this; } };
+	return {
+		getRequestObject: () => ({ rawBody, socket: { remoteAddress: '127.0.0.1' } }),
+		getResponseObject: () => res,
+		getHeaderData: () => headers,
+		getQueryData: () => query,
+		getBodyData: () => body,
+		getNodeParameter: (name, fallback) => (name in parameters ? parameters[name] : fallback),
+		getCredentials: async (type) => credentials[type],
+		getWorkflowStaticData: () => staticData,
+		getNode: () => ({ name: 'Trigger', parameters }),
+		logger: { warn() {}, debug() {}, info() {}, error() {} },
+	};
+}
+
+/** Time `fn` over `iterations` calls; returns ns per call. */
+async function time(iterations, fn) {
+	const start = process.hrtime.bigint();
+	for (let i = 0; i < iterations; i++) await fn(i);
+	return Number(process.hrtime.bigint() - start) / iterations;
+}
+
+const runs = quick ? 3 : 7;
+const eventsPerRun = quick ? 20_000 : 100_000;
+const rows = [];
+for (const vendor of vendors(out).filter((v) => !only || v.name.toLowerCase().startsWith(only.toLowerCase()))) {
+	const nodeFile = join(out, vendor.nodeFile);
+	if (!existsSync(nodeFile)) {
+		console.log(`${vendor.name}: not built, skipped`);
+		continue;
+	}
+	const NodeClass = require(nodeFile)[vendor.className];
+	const node = new NodeClass();
+	for (const batch of [1, 100]) {
+		// Distinct events in every delivery, so the dedupe window does real work. Deliveries are
+		// prepared up front so only the pipeline is timed. n8n hands webhook() a fresh parsed body each
+		// time, so each run parses its own copies.
+		const deliveries = Math.max(1, Math.floor(eventsPerRun / batch));
+		const prepared = Array.from({ length: deliveries }, (_, i) => vendor.delivery(batch, i));
+		// A benchmark of refusals would measure nothing: check that a delivery is taken and emits its events.
+		const probe = await node.webhook.call(context({ ...vendor.delivery(batch, deliveries + 1), staticData: vendor.staticData ? vendor.staticData() : {} }));
+		const emitted = probe.workflowData?.[0]?.length ?? 0;
+		if (emitted !== batch) throw new Error(`${vendor.name}: a ${batch}-event delivery emitted ${emitted} items`);
+		const pipeline = [];
+		const parse = [];
+		for (let run = 0; run < runs; run++) {
+			const staticData = vendor.staticData ? vendor.staticData() : {};
+			pipeline.push(
+				(await time(deliveries, (i) => node.webhook.call(context({ ...prepared[i], staticData })))) / batch,
+			);
+			parse.push((await time(deliveries, (i) => JSON.parse(prepared[i].rawBody))) / batch);
+		}
+		const p = median(pipeline);
+		const j = median(parse);
+		rows.push({
+			vendor: vendor.name,
+			batch,
+			'pipeline ns/event': Math.round(p),
+			'min-max': `${Math.round(Math.min(...pipeline))}-${Math.round(Math.max(...pipeline))}`,
+			'JSON.parse ns/event': Math.round(j),
+			ratio: +(p / j).toFixed(2),
+		});
+	}
+}
+console.table(rows);
