@@ -92,3 +92,35 @@ for (const vendor of vendors(out).filter((v) => !only || v.name.toLowerCase().st
 	}
 }
 console.table(rows);
+
+// Retained heap with the dedupe window at its default size (10,000 keys), measured after 100k and after
+// 1M events through the Personaclick pipeline: once the window is full it must not grow.
+{
+	const v8 = await import('node:v8');
+	const vm = await import('node:vm');
+	v8.setFlagsFromString('--expose-gc');
+	const gc = vm.runInNewContext('gc');
+	const personaclick = vendors(out).find((v) => v.name === 'Personaclick');
+	const { PersonaclickTrigger } = require(join(out, personaclick.nodeFile));
+	const node = new PersonaclickTrigger();
+	const staticData = {};
+	const heap = () => {
+		gc();
+		gc();
+		return process.memoryUsage().heapUsed;
+	};
+	const base = heap();
+	const marks = quick ? [100_000, 300_000] : [100_000, 1_000_000];
+	const retained = {};
+	let sent = 0;
+	for (const mark of marks) {
+		for (; sent < mark; sent += 100) await node.webhook.call(context({ ...personaclick.delivery(100, sent / 100), staticData }));
+		retained[mark] = heap() - base;
+	}
+	const [first, last] = marks;
+	console.table({
+		[`after ${first.toLocaleString('en')} events`]: { 'retained heap (MB)': +(retained[first] / 1e6).toFixed(2) },
+		[`after ${last.toLocaleString('en')} events`]: { 'retained heap (MB)': +(retained[last] / 1e6).toFixed(2) },
+		growth: { 'retained heap (MB)': `${(((retained[last] - retained[first]) / retained[first]) * 100).toFixed(1)}%` },
+	});
+}
