@@ -129,7 +129,16 @@ export class N8n {
 	}
 
 	async createCredential(name: string, type: string, data: Json): Promise<{ id: string; name: string }> {
-		const created = (await this.request('POST', '/api/v1/credentials', { name, type, data })) as { id: string; name: string };
+		let created: { id: string; name: string };
+		try {
+			created = (await this.request('POST', '/api/v1/credentials', { name, type, data })) as typeof created;
+		} catch (error) {
+			// n8n 1.x adds "Allowed HTTP Request Domains" to credentials that authenticate requests, and its public
+			// API then wants `allowedDomains` unless that choice is given.
+			if (!/allowedDomains/.test((error as Error).message)) throw error;
+			const withDomains = { ...data, allowedHttpRequestDomains: 'all' };
+			created = (await this.request('POST', '/api/v1/credentials', { name, type, data: withDomains })) as typeof created;
+		}
 		return { id: created.id, name: created.name };
 	}
 
