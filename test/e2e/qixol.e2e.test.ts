@@ -31,8 +31,9 @@ describeBuilt('qixolPromoTrigger', 'Qixol Promo Trigger in a real n8n', () => {
 		const [answer] = simulate('qixol', 'Promotion.Created', workflow.url, ['--secret', 'wrong-token', '--count', '5']);
 		expect(answer.status).toBe(200);
 		expect(answer.body).toMatchObject({ success: false });
+		// n8n refuses XML it cannot parse before the trigger runs, so this one is not answered 200.
 		const broken = await post(`${workflow.url}?token=${TOKEN}`, '<Webhook><EventName>Promotion.Created', { 'content-type': 'application/xml' });
-		expect(broken.status).not.toBe(500);
+		expect(broken.status).toBe(422);
 		expect(await n8n.settledExecutions(workflow.id, before)).toHaveLength(before);
 	});
 });
