@@ -6,7 +6,7 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IHookFunctions, type JsonObject } from 'n8n-workflow';
 import { randomBytes } from 'crypto';
 
-import { isAllowed, parseAllowlist } from '../shared';
+import { publicUrlProblem } from '../shared';
 import {
 	type RequestPolicy,
 	type RestWebhook,
@@ -26,11 +26,6 @@ const VENDOR = 'Optimizely Campaign';
 
 /** The one address Optimizely Campaign delivers from. */
 export const DELIVERY_SOURCE_IP = '193.169.180.1';
-
-/** Addresses Optimizely cannot reach: loopback, private, shared, link-local, unspecified. */
-const UNREACHABLE = parseAllowlist(
-	'0.0.0.0/8 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 192.168.0.0/16 ::/128 ::1/128 fc00::/7 fe80::/10',
-).ranges;
 
 /** Lifecycle calls are all safe to repeat, except a create, which looks before it tries again. */
 const TRANSIENT_RETRIES = 2;
@@ -57,23 +52,8 @@ async function settle<T>(work: Promise<T>): Promise<{ value: T } | { error: unkn
 	}
 }
 
-/** Why Optimizely Campaign could not deliver to this URL, or undefined if it can. */
-export function urlProblem(url: string): string | undefined {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		return 'it is not a valid URL';
-	}
-	if (parsed.protocol !== 'https:') return `it uses ${parsed.protocol.replace(':', '')}, not HTTPS`;
-	if (parsed.port !== '' && parsed.port !== '443') return `it uses port ${parsed.port}, not 443`;
-	const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	if (host === 'localhost' || host.endsWith('.localhost') || isAllowed(host, UNREACHABLE)) {
-		return `its host ${host} is this machine or a private network`;
-	}
-	if (!host.includes('.') && !host.includes(':')) return `its host ${host} is not a public domain name`;
-	return undefined;
-}
+/** Why Optimizely Campaign could not deliver to this URL: it needs HTTPS on port 443 at a public host. */
+export const urlProblem = (url: string): string | undefined => publicUrlProblem(url, { httpsOn443: true });
 
 function webhookUrl(ctx: IHookFunctions): string {
 	const url = ctx.getNodeWebhookUrl('default');

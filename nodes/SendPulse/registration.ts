@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { NodeApiError, NodeOperationError, type IDataObject, type IHookFunctions, type JsonObject } from 'n8n-workflow';
 
-import { SHARED_SECRET_CREDENTIAL } from '../shared';
+import { SHARED_SECRET_CREDENTIAL, hostProblem } from '../shared';
 import { baseUrl, createWebhooks, deleteWebhook, listWebhooks, type SendPulseWebhook } from './api';
 
 /**
@@ -37,8 +37,6 @@ function redact(url: string): string {
 	}
 }
 
-const PRIVATE_HOST = /^(localhost|.*\.localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|\[::1?\]|\[f[cd][0-9a-f]*:.*\])$/i;
-
 /**
  * The URL SendPulse is given: this node's webhook URL, with the shared secret in its query string when the
  * trigger checks one. SendPulse cannot send a custom header, and basic auth is not documented for its
@@ -48,9 +46,10 @@ export async function registrationUrl(context: IHookFunctions): Promise<string> 
 	const url = context.getNodeWebhookUrl('default');
 	if (!url) throw new NodeOperationError(context.getNode(), 'n8n did not give this trigger a webhook URL');
 	const target = new URL(url);
-	// A local URL is fine when the API itself is local: a test server, not SendPulse.
+	// SendPulse takes http or https on any port, but only at a public host. A local URL is fine when the
+	// API itself is local: a test server, not SendPulse.
 	const apiHost = new URL(await baseUrl.call(context)).hostname;
-	if (PRIVATE_HOST.test(target.hostname) && !PRIVATE_HOST.test(apiHost)) {
+	if (hostProblem(target.hostname) && !hostProblem(apiHost)) {
 		throw new NodeOperationError(context.getNode(), `SendPulse cannot deliver to ${target.hostname}`, {
 			description:
 				'Its servers need a public address. Set n8n’s WEBHOOK_URL to the public URL of this instance, or choose Registration: Manually and set up the webhook yourself.',

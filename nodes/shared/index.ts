@@ -5,6 +5,7 @@ export * from './ipAllowlist';
 export * from './lifecycle';
 export * from './pipeline';
 export * from './properties';
+export * from './publicUrl';
 export * from './responses';
 export * from './secure';
 export * from './validate';
