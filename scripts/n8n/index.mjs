@@ -20,7 +20,8 @@ export { log } from './util.mjs';
 /**
  * Installs (once) and starts n8n with the packed package. `port` defaults to a free one; `userFolder` to a new
  * temporary folder, removed by `stop()` unless `keepUserFolder`. `stop()` is safe to call twice; `restart()`
- * stops n8n and starts it again on the same port, data and encryption key, as a server reboot would.
+ * stops n8n and starts it again on the same port, data and encryption key, as a server reboot would;
+ * `execute(id)` runs a saved workflow once with `n8n execute`.
  */
 export async function launch({ version, port, userFolder, keepUserFolder = false, echo = false, env = {} } = {}) {
 	const n8n = await ensureN8n(version);
@@ -48,6 +49,7 @@ export async function launch({ version, port, userFolder, keepUserFolder = false
 		const api = await new N8nApi(server.baseUrl).signIn();
 		log(`Signed in as owner; API key created`);
 		const harness = { n8n, server, api, pkg, installed, stop };
+		harness.execute = (workflowId) => server.execute(workflowId);
 		harness.restart = async () => {
 			await server.stop();
 			server = await startN8n(n8n, options);

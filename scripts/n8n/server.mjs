@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { freePort, idle, log, waitFor } from './util.mjs';
+import { freePort, idle, log, run, waitFor } from './util.mjs';
 
 const running = new Set();
 
@@ -99,7 +99,8 @@ export async function startN8n(n8n, { userFolder, port, encryptionKey, env = {},
 	const brokerPort = await freePort();
 	const logFile = join(userFolder, 'n8n.log');
 	const out = createWriteStream(logFile, { flags: 'a' });
-	const childEnv = n8nEnvironment({ userFolder, port, brokerPort, encryptionKey: encryptionKey ?? randomBytes(24).toString('hex'), extra: env });
+	const key = encryptionKey ?? randomBytes(24).toString('hex');
+	const childEnv = n8nEnvironment({ userFolder, port, brokerPort, encryptionKey: key, extra: env });
 	log(`Starting n8n ${n8n.version} on http://localhost:${port} (user folder ${userFolder}, log ${logFile})`);
 	const child = spawn(n8n.node, [n8n.main, 'start'], { env: childEnv, cwd: userFolder, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	running.add(child);
@@ -129,6 +130,19 @@ export async function startN8n(n8n, { userFolder, port, encryptionKey, env = {},
 		version: n8n.version,
 		get exited() {
 			return exited;
+		},
+		/**
+		 * Runs a saved workflow once with `n8n execute`, beside the running n8n (same data, its own task-runner
+		 * port), as a manual run would. Resolves to the command's output.
+		 */
+		async execute(workflowId, timeoutMs = 120_000) {
+			const executeEnv = n8nEnvironment({ userFolder, port, brokerPort: await freePort(), encryptionKey: key, extra: env });
+			return run(n8n.node, [n8n.main, 'execute', `--id=${workflowId}`, '--rawOutput'], {
+				cwd: userFolder,
+				env: executeEnv,
+				timeoutMs,
+				label: `n8n execute --id=${workflowId}`,
+			});
 		},
 		/** Ends n8n and its task runner: SIGTERM, then SIGKILL after `graceMs`. Later calls share the first. */
 		stop(graceMs = 20_000) {

@@ -7,6 +7,7 @@ describeBuilt('optimizelyCampaignTrigger', 'Optimizely Campaign Trigger in a rea
 	const n8n = new N8n();
 	let mock: OptimizelyMock;
 	let workflow: { id: string; url: string };
+	let credential: { id: string; name: string };
 	const live = (url: string) => mock.webhooks().filter((webhook) => webhook.targetUrl === url && webhook.status !== 'deleted');
 	const basicAuth = (url: string) => {
 		const created = mock.requests.find((request) => request.form?.targetUrl === url && request.form.authentication);
@@ -16,9 +17,20 @@ describeBuilt('optimizelyCampaignTrigger', 'Optimizely Campaign Trigger in a rea
 
 	beforeAll(async () => {
 		mock = await startOptimizelyMock();
-		const credential = await n8n.createCredential('Optimizely mock', 'optimizelyCampaignApi', mock.credential());
+		credential = await n8n.createCredential('Optimizely mock', 'optimizelyCampaignApi', mock.credential());
 		const example = variant(loadExample('optimizely-campaign-trigger.json'), 'e2e Optimizely', { events: ['open', 'click'], options: { allowInsecureUrl: true } });
 		workflow = await n8n.deploy(example, { optimizelyCampaignApi: credential });
+	});
+
+	it('runs the action node by hand (n8n execute): Create webhook returns the webhook the API created', async () => {
+		const workflow = loadExample('optimizely-campaign.json');
+		const action = workflow.nodes.find((node) => node.type.endsWith('.optimizelyCampaign'))!;
+		action.parameters = { resource: 'webhook', operation: 'create', targetUrl: 'https://hooks.example.com/optimizely', eventType: 'bounce', authentication: 'none', options: {} };
+		action.credentials = { optimizelyCampaignApi: credential };
+		const run = await n8n.execute(await n8n.create({ ...workflow, name: 'e2e Optimizely action' }));
+		const [created] = itemsOf(run, action.name);
+		expect(created).toMatchObject({ type: 'bounce', targetUrl: 'https://hooks.example.com/optimizely' });
+		expect(mock.webhooks().find((webhook) => webhook.id === Number(created.id))).toMatchObject({ type: 'bounce' });
 	});
 
 	afterAll(async () => {

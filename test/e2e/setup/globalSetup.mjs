@@ -9,16 +9,22 @@ import { launch, log } from '../../../scripts/n8n/index.mjs';
 
 /**
  * Tests run in their own context and cannot reach the harness; they ask this server on 127.0.0.1 to restart
- * n8n (POST /restart), for what must survive a restart.
+ * n8n (POST /restart) or to run a workflow with `n8n execute` (POST /execute/<id>, answered with its output).
  */
 function startControl(harness) {
+	const routes = [
+		[/^\/restart$/, () => harness.restart().then(() => JSON.stringify({ baseUrl: harness.server.baseUrl }))],
+		[/^\/execute\/([\w-]+)$/, (id) => harness.execute(id)],
+	];
 	const server = createServer((req, res) => {
-		if (req.method !== 'POST' || req.url !== '/restart') {
+		const route = req.method === 'POST' && routes.map(([path, act]) => [path.exec(req.url ?? ''), act]).find(([match]) => match);
+		if (!route) {
 			res.writeHead(404).end();
 			return;
 		}
-		harness.restart().then(
-			() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ baseUrl: harness.server.baseUrl })),
+		const [match, act] = route;
+		act(...match.slice(1)).then(
+			(body) => res.writeHead(200).end(body),
 			(error) => res.writeHead(500).end(String(error.message)),
 		);
 	});

@@ -120,6 +120,22 @@ export class N8n {
 		if (!answer.ok) throw new Error(`Restarting n8n failed: ${await answer.text()}`);
 	}
 
+	/** Runs a saved workflow once with `n8n execute`, as a manual run; returns the run's data. */
+	async execute(workflowId: string): Promise<Execution> {
+		const answer = await fetch(`${this.state.controlUrl}/execute/${workflowId}`, { method: 'POST', signal: AbortSignal.timeout(180_000) });
+		const output = await answer.text();
+		if (!answer.ok) throw new Error(`n8n execute failed: ${output}`);
+		// The run's JSON follows whatever n8n logged first.
+		const start = output.search(/^\{/m);
+		return JSON.parse(output.slice(start)) as Execution;
+	}
+
+	/** Creates a workflow without publishing it (for workflows started by hand). */
+	async create(workflow: Workflow): Promise<string> {
+		const { name, nodes, connections, settings } = workflow;
+		return ((await this.request('POST', '/api/v1/workflows', { name, nodes, connections, settings: settings ?? {} })) as { id: string }).id;
+	}
+
 	async nodeTypes(): Promise<Array<{ name: string; displayName: string }>> {
 		return (await this.request('GET', '/types/nodes.json', undefined, 'cookie')) as Array<{ name: string; displayName: string }>;
 	}
