@@ -103,17 +103,6 @@ export class N8nApi {
 		if (answer.status === 404 || answer.status === 405) answer = await this.public('POST', `/workflows/${id}/activate`);
 		return expectOk(`Publishing workflow ${id}`, answer);
 	}
-
-	async unpublish(id) {
-		let answer = await this.public('POST', `/workflows/${id}/unpublish`);
-		if (answer.status === 404 || answer.status === 405) answer = await this.public('POST', `/workflows/${id}/deactivate`);
-		return expectOk(`Unpublishing workflow ${id}`, answer);
-	}
-
-	async executions(workflowId, { includeData = true, limit = 250 } = {}) {
-		const query = new URLSearchParams({ workflowId: String(workflowId), includeData: String(includeData), limit: String(limit) });
-		return expectOk('Listing executions', await this.public('GET', `/executions?${query}`)).data;
-	}
 }
 
 /**

@@ -11,7 +11,7 @@ import { buildAndPack, installTarball } from './package.mjs';
 import { startN8n, stopOnSignals } from './server.mjs';
 import { freePort, log, portIsFree } from './util.mjs';
 
-export { N8nApi, OWNER, deployWorkflow, prepareWorkflow, productionUrl } from './api.mjs';
+export { N8nApi, OWNER, deployWorkflow } from './api.mjs';
 export { DEFAULT_N8N_VERSION, cacheRoot, ensureN8n, n8nVersion } from './install.mjs';
 export { REPO_ROOT, buildAndPack, installTarball } from './package.mjs';
 export { stopOnSignals } from './server.mjs';

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-import { N8n, REPO_ROOT, describeBuilt, itemsOf, loadExample, post, simulate, variant } from './support/n8n';
+import { N8n, describeBuilt, itemsOf, loadExample, post, simulate, simulatorExamples, variant } from './support/n8n';
 
 const TRIGGER = 'Personaclick Trigger';
 const TOKEN = 'e2e-personaclick-token-7f3a';
@@ -9,8 +6,7 @@ const USER = 'personaclick';
 const PASSWORD = 'e2e-personaclick-password-91c2';
 
 /** The vendor's published examples, as the simulator sends them. */
-const examples = JSON.parse(readFileSync(join(REPO_ROOT, 'scripts', 'simulator', 'examples', 'personaclick.json'), 'utf8'))
-	.events as Record<string, Record<string, unknown>>;
+const examples = simulatorExamples('personaclick');
 
 describeBuilt('personaclickTrigger', 'Personaclick Trigger in a real n8n', () => {
 	const n8n = new N8n();
