@@ -20,6 +20,29 @@ export interface BodyInput {
 	contentType?: string;
 }
 
+/**
+ * How deep a body and one event may nest. No vendor nests more than a few levels; far deeper values
+ * break recursive code (JSON.stringify gives up near 10,000 levels, n8n's saving of execution data too),
+ * while n8n's JSON.parse reads any depth. The body's bound keeps a vendor's split safe; the event's is
+ * checked event by event, so one such event does not cost the others.
+ */
+export const MAX_BODY_NESTING = 1_000;
+export const MAX_EVENT_NESTING = 100;
+
+/** Whether a value nests deeper than `limit` levels (a scalar is 0 deep, `{}` and `[]` are 1). No recursion. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+	const stack: Array<[unknown, number]> = [[value, 1]];
+	while (stack.length > 0) {
+		const [current, depth] = stack.pop()!;
+		if (typeof current !== 'object' || current === null) continue;
+		if (depth > limit) return true;
+		for (const child of Array.isArray(current) ? current : Object.values(current)) {
+			if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+		}
+	}
+	return false;
+}
+
 const hasContent = (value: unknown): boolean =>
 	Array.isArray(value) || (typeof value === 'object' && value !== null && Object.keys(value).length > 0);
 
@@ -75,7 +98,15 @@ function formFieldsOf(body: unknown, rawBody: Buffer | undefined): Record<string
  * Turns a request body into a payload. n8n has usually parsed it already; the raw bytes are parsed only
  * when it has not. Never throws: a body that cannot be decoded gives the reason.
  */
-export function decodeBody({ body, rawBody, contentType }: BodyInput): Decoded {
+export function decodeBody(input: BodyInput): Decoded {
+	const decoded = decodeAny(input);
+	if (decoded.ok && nestsDeeperThan(decoded.payload, MAX_BODY_NESTING)) {
+		return { ok: false, reason: `the body nests deeper than ${MAX_BODY_NESTING} levels` };
+	}
+	return decoded;
+}
+
+function decodeAny({ body, rawBody, contentType }: BodyInput): Decoded {
 	const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
 
 	if (type.endsWith('/xml') || type.endsWith('+xml')) {

@@ -1,5 +1,7 @@
 import type { ZodType, ZodTypeDef } from 'zod';
 
+import { MAX_EVENT_NESTING, nestsDeeperThan } from './decode';
+
 export interface EventRejection {
 	/** Position of the event in the delivery, from 0. */
 	index: number;
@@ -19,6 +21,10 @@ export function validateEvents<TEvent>(
 ): Validated<TEvent> {
 	const result: Validated<TEvent> = { valid: [], rejected: [] };
 	events.forEach((candidate, index) => {
+		if (nestsDeeperThan(candidate, MAX_EVENT_NESTING)) {
+			result.rejected.push({ index, errors: [`(event): nests deeper than ${MAX_EVENT_NESTING} levels`] });
+			return;
+		}
 		const parsed = schema.safeParse(candidate);
 		if (parsed.success) {
 			result.valid.push({ index, event: parsed.data });
