@@ -9,6 +9,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { vendorStatus } from '../shared';
 import {
 	type RequestPolicy,
 	type WebhookAuthentication,
@@ -21,7 +22,6 @@ import {
 	findWebhook,
 	policy,
 	updateWebhook,
-	vendorStatus,
 	verifyWebhook,
 	webhookAuthenticationSchema,
 } from './api';

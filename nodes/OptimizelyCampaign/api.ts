@@ -5,18 +5,28 @@
  * redacted) in its context.
  */
 import {
-	NodeApiError,
 	NodeOperationError,
-	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHookFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
 	type IN8nHttpFullResponse,
-	type JsonObject,
 } from 'n8n-workflow';
-import { z, type ZodType, type ZodTypeDef } from 'zod';
+import { z, type ZodIssue, type ZodType, type ZodTypeDef } from 'zod';
+
+import {
+	type Attempt,
+	type FailureTexts,
+	type RetryPolicy,
+	type VendorFailure,
+	decodeAnswer,
+	readAnswer,
+	readThrown,
+	retryAfterMs,
+	vendorApiError,
+	withRetries,
+} from '../shared';
 
 export const CREDENTIAL_TYPE = 'optimizelyCampaignApi';
 export const DEFAULT_BASE_URL = 'https://api.campaign.episerver.net/rest';
@@ -142,15 +152,9 @@ async function connection(ctx: ApiContext): Promise<Connection> {
 
 // ---- Calling ---------------------------------------------------------------------------------------
 
-/** How hard a call tries. */
-export interface RequestPolicy {
+/** How hard a call tries, and how long one try may take. */
+export interface RequestPolicy extends RetryPolicy {
 	timeoutMs: number;
-	/** Further tries after a 5xx, a timeout, a dropped connection or an unreadable body. Only for calls safe to repeat. */
-	transientRetries: number;
-	/** Further tries after a 429; a 429 means the call was not carried out, so this is always safe. */
-	rateLimitRetries: number;
-	/** The longest Retry-After honoured by waiting; longer ones fail at once and say when to try again. */
-	maxWaitSeconds: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -185,206 +189,80 @@ interface ApiCall<T> {
 	schema: ZodType<T, ZodTypeDef, unknown>;
 }
 
-/** A try that failed: the error to throw, whether another try may help, and how long the vendor asked to wait. */
-interface Failure {
-	error: NodeApiError;
-	retry: 'rateLimit' | 'transient' | 'never';
-	waitMs?: number;
-}
-
 function doing(call: ApiCall<unknown>): string {
 	return call.webhookId ? `${DOING[call.action]} webhook ${call.webhookId}` : DOING[call.action];
 }
 
-function redact(text: string, secrets: string[]): string {
-	let out = text;
-	for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('***');
-	return out;
-}
+/** How much of what Optimizely says an error quotes. */
+const QUOTE = 500;
 
-function redactDeep(value: unknown, secrets: string[]): unknown {
-	if (typeof value === 'string') return redact(value, secrets);
-	if (Array.isArray(value)) return value.map((entry) => redactDeep(entry, secrets));
-	if (value && typeof value === 'object') {
-		const copy: IDataObject = {};
-		for (const [key, entry] of Object.entries(value)) copy[key] = redactDeep(entry, secrets) as IDataObject;
-		return copy;
-	}
-	return value;
-}
-
-function decodeBody(raw: unknown): unknown {
-	if (raw === undefined || raw === null) return undefined;
-	const text = typeof raw === 'string' ? raw : Buffer.isBuffer(raw) ? raw.toString('utf8') : undefined;
-	if (text === undefined) return raw;
-	if (text.trim() === '') return undefined;
-	try {
-		return JSON.parse(text) as unknown;
-	} catch {
-		// Not JSON: the text itself is what the vendor said.
-		return text;
-	}
-}
-
-/** The vendor's own words, from a JSON error body or a text one. */
-function vendorMessage(body: unknown): string | undefined {
-	if (typeof body === 'string') return body.slice(0, 500) || undefined;
-	if (body && typeof body === 'object' && !Array.isArray(body)) {
-		for (const key of ['message', 'error', 'errorMessage', 'detail', 'title']) {
-			const value = (body as IDataObject)[key];
-			if (typeof value === 'string' && value) return value.slice(0, 500);
-		}
-	}
-	return undefined;
-}
-
-function header(headers: IDataObject | undefined, name: string): string | undefined {
-	const value = headers?.[name] ?? headers?.[name.toLowerCase()];
-	if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
-	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
-}
-
-/** Retry-After in milliseconds: delta seconds or an HTTP date. */
-export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
-	if (value === undefined || value.trim() === '') return undefined;
-	if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-	const date = Date.parse(value);
-	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function apiError(
-	ctx: ApiContext,
-	message: string,
-	details: { status?: number; body?: unknown; description?: string; transient: boolean },
-): NodeApiError {
-	const errorResponse = { status: details.status ?? null, body: (details.body ?? null) as JsonObject } as JsonObject;
-	const error = new NodeApiError(ctx.getNode(), errorResponse, {
-		message,
-		description: details.description,
-		httpCode: details.status === undefined ? undefined : String(details.status),
-	});
-	error.context.status = details.status;
-	error.context.body = details.body as JsonObject;
-	error.context.transient = details.transient;
-	return error;
-}
-
-/** The message for a refusal (4xx other than 429), specific to the call. */
-function refusalMessage(call: ApiCall<unknown>, conn: Connection, status: number): string {
+/** The message for a refusal (a 4xx with no kind of its own), specific to the call. */
+function refusalMessage(call: ApiCall<unknown>, conn: Connection, status: number | undefined): string {
 	const id = call.webhookId ?? '';
-	switch (status) {
-		case 400:
-			switch (call.action) {
-				case 'activate':
-					return `Webhook ${id} is already activated`;
-				case 'deactivate':
-					return `Webhook ${id} is not activated, so there is nothing to deactivate`;
-				case 'delete':
-					return `Webhook ${id} is still activated: deactivate it first, or turn on "Deactivate First"`;
-				case 'verify':
-					return `${VENDOR} cannot verify webhook ${id}: check that its event type can be verified and that the mailing ID belongs to a mailing of this client`;
-				case 'list':
-					return `${VENDOR} refused to list the webhooks: check Limit, Sort and Direction`;
-				default:
-					return `${VENDOR} refused the webhook: check the target URL (HTTPS on port 443), the event type and the authentication`;
-			}
-		case 401:
-			return `${VENDOR} did not accept the API user and password: check the Optimizely Campaign credential`;
-		case 403:
-			return `The API user may not manage webhooks of client ${conn.clientId}: check the client ID in the credential, or ask Optimizely support for access`;
-		case 404:
-			return id
-				? `Webhook ${id} was not found for client ${conn.clientId}: it may have been deleted; Get Many lists the IDs`
-				: `${VENDOR} found nothing at ${conn.baseUrl}/${conn.clientId}: check the client ID and the base URL in the credential`;
-		case 409:
-			return `Webhook ${id} is not assigned to client ${conn.clientId}: it belongs to another client; check the client ID in the credential`;
+	if (status === 409) {
+		return `Webhook ${id} is not assigned to client ${conn.clientId}: it belongs to another client; check the client ID in the credential`;
+	}
+	if (status !== 400) return `${VENDOR} refused ${doing(call)} with status ${status}`;
+	switch (call.action) {
+		case 'activate':
+			return `Webhook ${id} is already activated`;
+		case 'deactivate':
+			return `Webhook ${id} is not activated, so there is nothing to deactivate`;
+		case 'delete':
+			return `Webhook ${id} is still activated: deactivate it first, or turn on "Deactivate First"`;
+		case 'verify':
+			return `${VENDOR} cannot verify webhook ${id}: check that its event type can be verified and that the mailing ID belongs to a mailing of this client`;
+		case 'list':
+			return `${VENDOR} refused to list the webhooks: check Limit, Sort and Direction`;
 		default:
-			return `${VENDOR} refused ${doing(call)} with status ${status}`;
+			return `${VENDOR} refused the webhook: check the target URL (HTTPS on port 443), the event type and the authentication`;
 	}
 }
 
-function classifyAnswer<T>(
-	ctx: ApiContext,
-	call: ApiCall<T>,
-	conn: Connection,
-	response: IN8nHttpFullResponse,
-	secrets: string[],
-): { value: T } | Failure {
-	const status = response.statusCode;
-	const raw = decodeBody(response.body);
-	const body = redactDeep(raw, secrets);
-	const said = vendorMessage(body);
-	const description = said ? `${VENDOR} said: ${said}` : undefined;
-	const waitMs = retryAfterMs(header(response.headers, 'retry-after'));
-
-	if (status >= 200 && status < 300) {
-		const parsed = call.schema.safeParse(raw);
-		if (parsed.success) return { value: parsed.data };
-		const issue = parsed.error.issues[0];
-		return {
-			retry: 'transient',
-			error: apiError(ctx, `${VENDOR} answered ${status} while ${doing(call)}, with a body this node cannot read`, {
-				status,
-				body,
-				transient: true,
-				description: `${issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}. ` : ''}Try again; if it persists, the API may have changed.`,
-			}),
-		};
-	}
-	if (status === 429) {
-		const wait = waitMs === undefined ? '' : ` and asks to wait ${Math.ceil(waitMs / 1000)} s`;
-		return {
-			retry: 'rateLimit',
-			waitMs,
-			error: apiError(ctx, `${VENDOR} is rate limiting this API user${wait}: try again later`, {
-				status,
-				body,
-				transient: true,
-				description,
-			}),
-		};
-	}
-	if (status >= 500) {
-		return {
-			retry: 'transient',
-			waitMs,
-			error: apiError(
-				ctx,
-				`${VENDOR} had a server error (${status}) while ${doing(call)}: try again later`,
-				{ status, body, transient: true, description },
-			),
-		};
-	}
+/** What each failure of this call says; `issue` is why a success could not be read. */
+function failureTexts(call: ApiCall<unknown>, conn: Connection, how: RequestPolicy, issue?: ZodIssue): FailureTexts {
+	const unauthorized = () => ({
+		message: `${VENDOR} did not accept the API user and password: check the Optimizely Campaign credential`,
+	});
 	return {
-		retry: 'never',
-		error: apiError(ctx, refusalMessage(call, conn, status), { status, body, transient: false, description }),
+		credential: unauthorized,
+		unauthorized,
+		forbidden: () => ({
+			message: `The API user may not manage webhooks of client ${conn.clientId}: check the client ID in the credential, or ask Optimizely support for access`,
+		}),
+		notFound: () => ({
+			message: call.webhookId
+				? `Webhook ${call.webhookId} was not found for client ${conn.clientId}: it may have been deleted; Get Many lists the IDs`
+				: `${VENDOR} found nothing at ${conn.baseUrl}/${conn.clientId}: check the client ID and the base URL in the credential`,
+		}),
+		refused: (failure) => ({ message: refusalMessage(call, conn, failure.status) }),
+		rateLimited: (failure) => {
+			const waitMs = retryAfterMs(failure.retryAfter);
+			const wait = waitMs === undefined ? '' : ` and asks to wait ${Math.ceil(waitMs / 1000)} s`;
+			return { message: `${VENDOR} is rate limiting this API user${wait}: try again later` };
+		},
+		serverError: (failure) => ({
+			message: `${VENDOR} had a server error (${failure.status}) while ${doing(call)}: try again later`,
+		}),
+		unreadable: (failure) => ({
+			message: `${VENDOR} answered ${failure.status} while ${doing(call)}, with a body this node cannot read`,
+			description: `${issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}. ` : ''}Try again; if it persists, the API may have changed.`,
+		}),
+		timeout: (failure) => ({
+			message: `${VENDOR} did not answer within ${how.timeoutMs} ms while ${doing(call)}: try again later`,
+			description: failure.clues,
+		}),
+		unreachable: (failure) => ({
+			message: `Could not reach ${VENDOR} at ${conn.baseUrl} while ${doing(call)}: the connection failed or was dropped; check the base URL and the network, then try again`,
+			description: failure.clues,
+		}),
 	};
-}
-
-function classifyThrown(ctx: ApiContext, call: ApiCall<unknown>, conn: Connection, thrown: unknown, timeoutMs: number, secrets: string[]): Failure {
-	const error = thrown as { message?: string; name?: string; code?: string; cause?: { code?: string; message?: string } };
-	const clues = [error?.message, error?.name, error?.code, error?.cause?.code, error?.cause?.message].filter(Boolean).join(' ');
-	const timedOut = /time ?out|timed out|ETIMEDOUT|ECONNABORTED|aborted/i.test(clues);
-	const message = timedOut
-		? `${VENDOR} did not answer within ${timeoutMs} ms while ${doing(call)}: try again later`
-		: `Could not reach ${VENDOR} at ${conn.baseUrl} while ${doing(call)}: the connection failed or was dropped; check the base URL and the network, then try again`;
-	return {
-		retry: 'transient',
-		// After a timeout the wait has already happened.
-		waitMs: timedOut ? 0 : undefined,
-		error: apiError(ctx, message, { transient: true, description: redact(clues, secrets) || undefined }),
-	};
-}
-
-/** Waits between tries after a failure that did not say how long to wait. */
-function backoffMs(retry: number): number {
-	return Math.min(200 * 2 ** retry, 2000);
 }
 
 /** One API call, with the retries its policy allows. */
 async function callApi<T>(ctx: ApiContext, call: ApiCall<T>, how: RequestPolicy): Promise<T> {
 	const conn = await connection(ctx);
-	const secrets = [...(call.secrets ?? []), conn.apiPassword];
+	const read = { quote: QUOTE, secrets: [...(call.secrets ?? []), conn.apiPassword] };
 	const options: IHttpRequestOptions = {
 		method: call.method,
 		url: `${conn.baseUrl}/${conn.clientId}${call.path}`,
@@ -397,47 +275,23 @@ async function callApi<T>(ctx: ApiContext, call: ApiCall<T>, how: RequestPolicy)
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
-	let rateLimited = 0;
-	let transient = 0;
-	const maxTries = 1 + how.rateLimitRetries + how.transientRetries;
-	let last: NodeApiError | undefined;
-	for (let tries = 0; tries < maxTries; tries++) {
-		let outcome: { value: T } | Failure;
+	const attempt = async (): Promise<Attempt<T>> => {
+		let failure: VendorFailure;
+		let issue: ZodIssue | undefined;
 		try {
 			const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)) as IN8nHttpFullResponse;
-			outcome = classifyAnswer(ctx, call, conn, response, secrets);
+			if (response.statusCode >= 200 && response.statusCode < 300) {
+				const parsed = call.schema.safeParse(decodeAnswer(response.body));
+				if (parsed.success) return { value: parsed.data };
+				issue = parsed.error.issues[0];
+			}
+			failure = readAnswer(response, read);
 		} catch (thrown) {
-			outcome = classifyThrown(ctx, call, conn, thrown, how.timeoutMs, secrets);
+			failure = readThrown(thrown, read);
 		}
-		if ('value' in outcome) return outcome.value;
-		last = outcome.error;
-		const longest = how.maxWaitSeconds * 1000;
-		if (outcome.retry === 'rateLimit' && rateLimited < how.rateLimitRetries && (outcome.waitMs ?? 0) <= longest) {
-			const wait = outcome.waitMs ?? 1000;
-			rateLimited++;
-			ctx.logger.debug(`${VENDOR}: rate limited while ${doing(call)}; waiting ${wait} ms`);
-			await sleep(wait);
-			continue;
-		}
-		if (outcome.retry === 'transient' && transient < how.transientRetries) {
-			const wait = outcome.waitMs === undefined ? backoffMs(transient) : Math.min(outcome.waitMs, longest);
-			transient++;
-			ctx.logger.debug(`${VENDOR}: ${last.message}; trying again in ${wait} ms`);
-			await sleep(wait);
-			continue;
-		}
-		break;
-	}
-	throw last ?? apiError(ctx, `${VENDOR} could not be called while ${doing(call)}`, { transient: false });
-}
-
-/** Whether a failure may go away by itself (5xx, 429, timeout, dropped connection, unreadable body). */
-export function isTransient(error: unknown): boolean {
-	return error instanceof NodeApiError && error.context.transient === true;
-}
-
-export function vendorStatus(error: unknown): number | undefined {
-	return error instanceof NodeApiError && typeof error.context.status === 'number' ? error.context.status : undefined;
+		return { failure, error: vendorApiError(ctx.getNode(), VENDOR, failure, failureTexts(call, conn, how, issue)) };
+	};
+	return await withRetries(attempt, how, (error, wait) => ctx.logger.debug(`${VENDOR}: ${error.message}; trying again in ${wait} ms`));
 }
 
 // ---- The operations --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IHookFunctions, type JsonObject } from 'n8n-workflow';
 import { randomBytes } from 'crypto';
 
-import { publicUrlProblem } from '../shared';
+import { isTransient, publicUrlProblem, vendorStatus } from '../shared';
 import {
 	type RequestPolicy,
 	type RestWebhook,
@@ -15,10 +15,8 @@ import {
 	createWebhook,
 	deactivateWebhook,
 	deleteWebhook,
-	isTransient,
 	policy,
 	updateWebhook,
-	vendorStatus,
 } from './api';
 import { type EventType, type Registration, REGISTRATION_KEY, canonicalType, isEventType, readRegistration } from './events';
 

@@ -4,17 +4,17 @@
  * third-party SDKs, so answers are read leniently (a `data` envelope holding a list or one row).
  */
 import {
-	NodeApiError,
-	UserError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHookFunctions,
 	type IHttpRequestMethods,
 	type ILoadOptionsFunctions,
 	type INode,
-	type JsonObject,
+	type NodeApiError,
 } from 'n8n-workflow';
 import { z } from 'zod';
+
+import { type FailureTexts, type VendorFailure, readThrown, vendorApiError, vendorWords } from '../shared';
 
 export const SENDPULSE_CREDENTIAL = 'sendPulseApi';
 const DEFAULT_BASE_URL = 'https://api.sendpulse.com';
@@ -37,93 +37,63 @@ const mailingListSchema = z
 	.passthrough();
 export type MailingList = z.infer<typeof mailingListSchema>;
 
-/** What a failed call came to, read from either an axios-style error or one n8n already wrapped. */
-export interface Failure {
-	status?: number;
-	vendorMessage?: string;
-	retryAfter?: string;
-	network?: string;
-	/** The credential could not get a token; its message already says what to do. */
-	credential?: string;
-}
-
 type Loose = Record<string, unknown> | undefined;
 const asRecord = (value: unknown): Loose => (value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined);
 
-/** A short message from a vendor body: never the whole body, which could be large. */
-function messageIn(body: unknown): string | undefined {
-	const record = asRecord(body);
-	if (typeof body === 'string' && body.trim() && !body.trimStart().startsWith('<')) return body.trim().slice(0, 200);
-	if (!record) return undefined;
-	for (const key of ['message', 'error_description', 'error', 'errors']) {
-		const value = record[key];
-		if (typeof value === 'string' && value) return value.slice(0, 200);
-		const nested = asRecord(value);
-		if (nested && typeof nested.message === 'string') return nested.message.slice(0, 200);
-	}
-	return undefined;
+/** How much of what SendPulse says an error quotes. */
+const QUOTE = 200;
+
+/** What a failed call came to, read from either an axios-style error or one n8n already wrapped. */
+export function readFailure(error: unknown): VendorFailure {
+	return readThrown(error, { quote: QUOTE });
 }
 
-export function readFailure(error: unknown): Failure {
-	const outer = asRecord(error);
-	const cause = asRecord(outer?.cause);
-	const response = asRecord(outer?.response) ?? asRecord(cause?.response);
-	const rawStatus = response?.status ?? outer?.httpCode ?? outer?.statusCode;
-	const status = rawStatus === undefined || rawStatus === null ? undefined : Number(rawStatus);
-	const headers = asRecord(response?.headers);
-	const retryAfter = headers?.['retry-after'];
-	const context = asRecord(outer?.context);
-	const vendorMessage = messageIn(response?.data) ?? messageIn(context?.data);
-	const code = outer?.code ?? cause?.code;
-	const credential = [error, outer?.cause].find((candidate): candidate is UserError => candidate instanceof UserError);
-	if (credential) return { credential: credential.message };
+/** What each failure says when trying to do `action`. */
+function failureTexts(action: string): FailureTexts {
+	const unreachable = (failure: VendorFailure) => ({
+		message: `Could not reach SendPulse to ${action}`,
+		description: `${failure.network ? `The connection failed (${failure.network}). ` : ''}Check the credential's Base URL and that n8n can reach it.`,
+	});
+	const refused = (failure: VendorFailure) => ({
+		message: `SendPulse refused to ${action} (HTTP ${failure.status})`,
+		description: 'Check the values sent: the URL must be a public http(s) address, and the events ones SendPulse knows.',
+	});
 	return {
-		status: status !== undefined && Number.isFinite(status) ? status : undefined,
-		vendorMessage,
-		retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
-		network: status === undefined && typeof code === 'string' ? code : undefined,
+		credential: (failure) => ({
+			message: String(failure.credential),
+			description: `The SendPulse API credential could not get an access token, which is needed to ${action}.`,
+		}),
+		unreachable,
+		timeout: unreachable,
+		unauthorized: () => ({
+			message: `SendPulse refused the credentials while trying to ${action}`,
+			description: 'A fresh access token was refused too. Copy the client ID and secret again from Account Settings → API in SendPulse.',
+		}),
+		forbidden: () => ({
+			message: `SendPulse does not allow this account to ${action}`,
+			description: 'Check that REST API access is enabled for the account (Account Settings → API).',
+		}),
+		notFound: () => ({
+			message: `SendPulse found nothing to ${action}`,
+			description: 'The webhook may have been deleted. List the account’s webhooks with Get Many to find the current ID.',
+		}),
+		rateLimited: (failure) => ({
+			message: `SendPulse is rate-limiting this account (HTTP 429) while trying to ${action}`,
+			description: `Wait${failure.retryAfter ? ` ${failure.retryAfter} s` : ' a minute'} and run again, or turn on Retry On Fail in the node's settings.`,
+		}),
+		serverError: (failure) => ({
+			message: `SendPulse had a server error (HTTP ${failure.status}) while trying to ${action}`,
+			description: 'This is on SendPulse’s side. Try again later, or turn on Retry On Fail in the node’s settings.',
+		}),
+		// SendPulse answers a failure with an error status, so a "success" that failed is a refusal.
+		unreadable: refused,
+		refused,
 	};
 }
 
 /** A NodeApiError whose message says what happened and what to do; built fresh, so no request data leaks. */
-export function apiError(node: INode, failure: Failure, action: string, itemIndex?: number): NodeApiError {
-	const said = failure.vendorMessage ? ` SendPulse said: ${failure.vendorMessage}` : undefined;
-	let message: string;
-	let description: string | undefined;
-	const { status } = failure;
-	if (failure.credential) {
-		message = failure.credential;
-		description = `The SendPulse API credential could not get an access token, which is needed to ${action}.`;
-	} else if (status === undefined) {
-		message = `Could not reach SendPulse to ${action}`;
-		description = `${failure.network ? `The connection failed (${failure.network}). ` : ''}Check the credential's Base URL and that n8n can reach it.`;
-	} else if (status === 401) {
-		message = `SendPulse refused the credentials while trying to ${action}`;
-		description = 'A fresh access token was refused too. Copy the client ID and secret again from Account Settings → API in SendPulse.';
-	} else if (status === 403) {
-		message = `SendPulse does not allow this account to ${action}`;
-		description = 'Check that REST API access is enabled for the account (Account Settings → API).';
-	} else if (status === 404) {
-		message = `SendPulse found nothing to ${action}`;
-		description = 'The webhook may have been deleted. List the account’s webhooks with Get Many to find the current ID.';
-	} else if (status === 429) {
-		message = `SendPulse is rate-limiting this account (HTTP 429) while trying to ${action}`;
-		description = `Wait${failure.retryAfter ? ` ${failure.retryAfter} s` : ' a minute'} and run again, or turn on Retry On Fail in the node's settings.`;
-	} else if (status >= 500) {
-		message = `SendPulse had a server error (HTTP ${status}) while trying to ${action}`;
-		description = 'This is on SendPulse’s side. Try again later, or turn on Retry On Fail in the node’s settings.';
-	} else {
-		message = `SendPulse refused to ${action} (HTTP ${status})`;
-		description = 'Check the values sent: the URL must be a public http(s) address, and the events ones SendPulse knows.';
-	}
-	if (said) description = `${said}.${description ? ` ${description}` : ''}`.trimStart();
-	const httpCode = status === undefined ? undefined : String(status);
-	return new NodeApiError(node, { message, httpCode: httpCode ?? null } as JsonObject, {
-		message,
-		description,
-		httpCode,
-		itemIndex,
-	});
+export function apiError(node: INode, failure: VendorFailure, action: string, itemIndex?: number): NodeApiError {
+	return vendorApiError(node, 'SendPulse', failure, failureTexts(action), itemIndex);
 }
 
 export async function baseUrl(this: ApiContext): Promise<string> {
@@ -157,7 +127,7 @@ export async function sendPulseRequest(
 	// Some endpoints answer 200 with `success: false`.
 	const record = asRecord(answer);
 	if (record && record.success === false) {
-		throw apiError(this.getNode(), { status: 400, vendorMessage: messageIn(record) }, action, options.itemIndex);
+		throw apiError(this.getNode(), { status: 400, vendorMessage: vendorWords(record, QUOTE) }, action, options.itemIndex);
 	}
 	return answer;
 }

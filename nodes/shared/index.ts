@@ -7,5 +7,7 @@ export * from './pipeline';
 export * from './properties';
 export * from './publicUrl';
 export * from './responses';
+export * from './retry';
 export * from './secure';
 export * from './validate';
+export * from './vendorApi';

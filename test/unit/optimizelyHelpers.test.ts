@@ -1,5 +1,5 @@
 /** Small pure pieces of the Optimizely Campaign nodes: URL acceptance, Retry-After, dedupe keys. */
-import { retryAfterMs } from '../../nodes/OptimizelyCampaign/api';
+import { retryAfterMs } from '../../nodes/shared';
 import { optimizelyEventKey, optimizelyEventSchema } from '../../nodes/OptimizelyCampaign/events';
 import { urlProblem } from '../../nodes/OptimizelyCampaign/registration';
 
