@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { deployWorkflow, launch, log, OWNER, REPO_ROOT, stopOnSignals } from './n8n/index.mjs';
+import { deployWorkflow, launch, log, OWNER, productionUrl, REPO_ROOT, stopOnSignals } from './n8n/index.mjs';
 import { sleep } from './n8n/util.mjs';
 import { startMock } from './n8n/mocks.mjs';
 
@@ -87,7 +87,16 @@ async function existingWorkflowNames(api) {
 /** Creates a demo's credentials and publishes its workflow; returns what to print, or why it was left out. */
 async function deployDemo(api, demo, mocks, existing) {
 	const workflow = JSON.parse(readFileSync(join(REPO_ROOT, 'examples', demo.example), 'utf8'));
-	if (existing.has(workflow.name)) return { name: workflow.name, skipped: 'already in this user folder (published as it was left)' };
+	const command = (url, auth = []) => {
+		const [vendor, event, ...rest] = demo.simulate;
+		return ['npm', 'run', 'simulate', '--', vendor, event, '--url', url, ...rest, ...auth].map(quote).join(' ');
+	};
+	if (existing.has(workflow.name)) {
+		// Kept from an earlier run with --user-folder: left as it was, at the URL the example fixes.
+		const url = productionUrl(api.baseUrl, workflow);
+		if (demo.mock) return { name: workflow.name, skipped: `kept from an earlier run, but its mock API is gone: delete the workflow and restart to recreate it` };
+		return { name: workflow.name, url, command: command(url), note: 'kept from an earlier run, as it was left' };
+	}
 	const credentials = {};
 	const wanted = { ...demo.credentials };
 	if (demo.mock) {
@@ -106,9 +115,7 @@ async function deployDemo(api, demo, mocks, existing) {
 		auth = mocks[demo.mock].deliveryAuth(deployed.url);
 		if (auth.length === 0) await sleep(250);
 	}
-	const [vendor, event, ...rest] = demo.simulate;
-	const command = ['npm', 'run', 'simulate', '--', vendor, event, '--url', deployed.url, ...rest, ...auth].map(quote).join(' ');
-	return { name: workflow.name, url: deployed.url, command };
+	return { name: workflow.name, url: deployed.url, command: command(deployed.url, auth) };
 }
 
 const started = Date.now();
@@ -154,12 +161,17 @@ try {
 		'Demo workflows:',
 	];
 	for (const result of results) {
-		lines.push(`  ${result.name}`);
+		lines.push(`  ${result.name}${result.note ? ` (${result.note})` : ''}`);
 		if (result.skipped) lines.push(`    left out: ${result.skipped}`);
 		else lines.push(`    production URL: ${result.url}`, `    send events:    ${result.command}`);
 	}
 	if (notBuilt.length > 0) lines.push(`  Not built yet, so no demo: ${notBuilt.join(', ')}`);
-	lines.push('', 'Executions appear under each workflow in the editor. Press Ctrl-C to stop n8n and the mock APIs.', '');
+	lines.push(
+		'',
+		'Executions appear under each workflow in the editor. A command run twice sends the same events, which the',
+		'triggers drop as resends: add --offset 1, 2, … for new ones. Press Ctrl-C to stop n8n and the mock APIs.',
+		'',
+	);
 	process.stdout.write(lines.join('\n'));
 } catch (error) {
 	log(`npm start failed: ${error.message}`);

@@ -1,7 +1,7 @@
 // One call from nothing to a running n8n with this package installed: cached n8n, packed package, fresh user
 // folder, owner and API key. Used by `npm start` and the e2e suite.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,11 +11,18 @@ import { buildAndPack, installTarball } from './package.mjs';
 import { startN8n, stopOnSignals } from './server.mjs';
 import { freePort, log, portIsFree } from './util.mjs';
 
-export { N8nApi, OWNER, deployWorkflow } from './api.mjs';
+export { N8nApi, OWNER, deployWorkflow, productionUrl } from './api.mjs';
 export { DEFAULT_N8N_VERSION, cacheRoot, ensureN8n, n8nVersion } from './install.mjs';
 export { REPO_ROOT, buildAndPack, installTarball } from './package.mjs';
 export { stopOnSignals } from './server.mjs';
 export { log } from './util.mjs';
+
+/** A kept user folder already has a key, which n8n insists on: reuse it. */
+function encryptionKeyOf(userFolder) {
+	const config = join(userFolder, '.n8n', 'config');
+	const saved = existsSync(config) ? JSON.parse(readFileSync(config, 'utf8')).encryptionKey : undefined;
+	return saved ?? randomBytes(24).toString('hex');
+}
 
 /**
  * Installs (once) and starts n8n with the packed package. `port` defaults to a free one; `userFolder` to a new
@@ -44,7 +51,7 @@ export async function launch({ version, port, userFolder, keepUserFolder = false
 		if (!(await portIsFree(chosenPort))) {
 			throw new Error(`Port ${chosenPort} is in use. Stop what is listening there, or choose another port (N8N_PORT=5679 npm start).`);
 		}
-		const options = { userFolder: folder, port: chosenPort, echo, env, encryptionKey: randomBytes(24).toString('hex') };
+		const options = { userFolder: folder, port: chosenPort, echo, env, encryptionKey: encryptionKeyOf(folder) };
 		server = await startN8n(n8n, options);
 		const api = await new N8nApi(server.baseUrl).signIn();
 		log(`Signed in as owner; API key created`);
