@@ -10,6 +10,7 @@ import {
 	summary,
 	unauthorizedReply,
 } from '../shared';
+import { kitItemFields } from '../shared/items';
 
 /** The event types a webhook can be created for; each webhook carries exactly one. */
 export const EVENT_TYPES = [
@@ -169,6 +170,19 @@ export function optimizelyItem(event: OptimizelyEvent): IDataObject {
 	if (event.created !== undefined) item.createdIso = new Date(event.created).toISOString();
 	return item;
 }
+
+/**
+ * The item: the event's fields as sent (the set depends on its type), plus `createdIso` when it has a
+ * `created` time. Its `type` keeps the vendor's spelling ("archived"); `eventName` is always "archive".
+ */
+export const optimizelyItemSchema = optimizelyEventSchema.and(
+	z
+		.object({
+			createdIso: z.string().optional().describe('created (epoch milliseconds) as ISO 8601 in UTC'),
+			...kitItemFields(z.enum(EVENT_TYPES)),
+		})
+		.passthrough(),
+);
 
 /**
  * Anything but 200 makes Optimizely Campaign resend the whole batch every 10 seconds for 3 days. So a

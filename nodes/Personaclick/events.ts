@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import type { TriggerDeclaration } from '../shared';
 import { standardResponses } from '../shared';
+import { kitItemFields } from '../shared/items';
 
 export const OPERATIONS = [
 	'import_products',
@@ -56,6 +57,20 @@ export const personaclickEventSchema = z
 	});
 
 export type PersonaclickEvent = z.infer<typeof personaclickEventSchema>;
+
+/** The item: the event as validated (ids as text, "succes" spelled "success"), with every field sent. */
+export const personaclickItemSchema = z
+	.object({
+		operation: z.enum(OPERATIONS).describe('Which job ended'),
+		status: z.enum(STATUSES).describe('How it ended'),
+		message: z.string().optional().describe('What Personaclick says about it, for failures mostly'),
+		task_id: z.string().optional().describe('The import task'),
+		segment_id: z.string().optional().describe('The segment imported or recalculated'),
+		item_id: z.string().optional().describe('The product that failed to import'),
+		bulk_campaign_id: z.string().optional().describe('The bulk campaign'),
+		...kitItemFields(z.enum(OPERATIONS)),
+	})
+	.passthrough();
 
 export const personaclick: TriggerDeclaration<PersonaclickEvent> = {
 	vendor: 'Personaclick',

@@ -9,6 +9,7 @@ import {
 	type Verdict,
 	verifySignature,
 } from '../shared';
+import { kitItemFields } from '../shared/items';
 import { type ParameterSet, receivedParameterSets } from './received';
 import { prodegeSignature, SIGNATURE_PARAMETER } from './signing';
 import { pacificToUtc } from './time';
@@ -75,6 +76,27 @@ export const prodegeEventSchema = z
 	}));
 
 export type ProdegeEvent = z.infer<typeof prodegeEventSchema>;
+
+/** Prodege sends one kind of event; items carry this name. */
+export const PRODEGE_EVENT_NAME = 'projectStatusUpdate';
+
+/** The item: the event as sent (ids and codes as numbers, required_cpi as text), plus two readings of it. */
+export const prodegeItemSchema = z
+	.object({
+		event_id: z.string().describe('Prodege\'s id of this update: 24 hexadecimal characters'),
+		event_time: z.string().describe('When it happened, as Prodege sends it: YYYY-MM-DD HH:mm:ss, Pacific time'),
+		project_id: z.number().int().describe('The project whose status changed'),
+		status: z.enum(STATUSES).describe('The project\'s new status'),
+		update_reason: z.number().int().describe('Why, as one of Prodege\'s documented codes'),
+		description: z.string().nullish().describe('Prodege\'s name for the reason'),
+		rejection_note: z.string().nullish(),
+		reconciliation_note: z.string().nullish(),
+		required_cpi: z.string().nullish().describe('The required cost per interview, as text'),
+		update_reason_description: z.string().describe('What the update reason code means'),
+		event_time_utc: z.string().describe('event_time in UTC, ISO 8601'),
+		...kitItemFields(z.literal(PRODEGE_EVENT_NAME)),
+	})
+	.passthrough();
 
 /** The node's signature check: which string is signed, or no check at all. */
 export type SignatureCheck = 'signedData' | 'signedParameters' | 'none';
@@ -201,7 +223,7 @@ export function prodegeDelivery(): TriggerDeclaration<ProdegeEvent> {
 			if (typeof split !== 'string') events = split;
 			return split;
 		},
-		eventName: () => 'projectStatusUpdate',
+		eventName: () => PRODEGE_EVENT_NAME,
 		// Ids are hex, so case carries no meaning: a resend in other case is the same event.
 		eventKey: (event) => event.event_id.toLowerCase(),
 		filters: [

@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 import type { BodyFormat, Reply, ResponseContract, TriggerDeclaration } from '../shared';
 import { standardResponses } from '../shared';
+import { kitItemFields } from '../shared/items';
 import {
 	type CanonicalRecord,
 	canonicalJson,
@@ -149,6 +150,18 @@ export interface QixolSettings {
 
 /** The name an item carries when neither the payload nor the URL says which event it is. */
 export const UNKNOWN_EVENT = 'unknown';
+
+/** A payload value in canonical form: text, null, a list, or an object (one level deep: JSON Schema for n8n takes no recursion). */
+const canonicalValue = z.union([z.string(), z.null(), z.array(z.unknown()), z.record(z.unknown())]);
+
+/**
+ * The item: every field of the payload in canonical form (lower-case names, text values; see
+ * canonical.ts), whatever its event, plus the kit's fields. Qixol does not publish its payloads, so no
+ * payload field is promised.
+ */
+export const qixolItemSchema = z
+	.object(kitItemFields(z.enum([...QIXOL_EVENTS, UNKNOWN_EVENT])))
+	.catchall(canonicalValue);
 
 export function qixolPromo(settings: QixolSettings): TriggerDeclaration<QixolEvent> {
 	const urlEvent = settings.urlEvent === undefined ? undefined : qixolEventName(settings.urlEvent);

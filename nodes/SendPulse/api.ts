@@ -29,6 +29,16 @@ const webhookSchema = z
 	.passthrough();
 export type SendPulseWebhook = z.infer<typeof webhookSchema>;
 
+/** A webhook row as an item: ids are text, and fields the API adds are kept. */
+export const webhookItemSchema = z
+	.object({
+		id: z.string().describe('The webhook\'s ID; each event has its own webhook'),
+		url: z.string().describe('The address SendPulse calls'),
+		action: z.string().describe('The event it sends, such as open, redirect or unsubscribe'),
+		user_id: z.string().optional().describe('The SendPulse account'),
+	})
+	.passthrough();
+
 /** Webhook rows as item JSON: zod's passthrough rows are plain JSON objects already. */
 export const asJson = (rows: SendPulseWebhook[]): IDataObject[] => rows as IDataObject[];
 

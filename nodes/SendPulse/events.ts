@@ -3,6 +3,7 @@ import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, standardResponses, summary } from '../shared';
+import { kitItemFields } from '../shared/items';
 
 /** Where deliveries come from; each source has its own payload shape and registration. */
 export type Source = 'automation360' | 'automation360Events' | 'emailService';
@@ -185,6 +186,43 @@ export function eventsDeclaration(answer: KeyAnswer): TriggerDeclaration<SendPul
 }
 
 const SEND_WEBHOOK_EVENT = 'send_webhook';
+
+/** An email-service or Automation 360 event's item: the event as validated, plus `timestampIso`. */
+export const eventItemSchema = z
+	.object({
+		event: z.string().describe('The event as SendPulse names it, such as open, redirect, unsubscribe or spam'),
+		email: z.string().nullish().describe('The recipient'),
+		timestamp: z.number().optional().describe('When it happened, in Unix seconds'),
+		task_id: z.string().nullish().describe('The campaign'),
+		automation_id: z.string().nullish().describe('The Automation 360 flow'),
+		book_id: z.string().nullish().describe('The mailing list'),
+		link_id: z.string().nullish().describe('The link clicked'),
+		from_all: z.boolean().nullish().describe('Whether the recipient left every mailing list'),
+		timestampIso: z.string().nullable().describe('timestamp as ISO 8601 in UTC; null without a timestamp'),
+		...kitItemFields(z.string()),
+	})
+	.passthrough();
+
+/** An Automation 360 "Send webhook" item: the entry as sent, its variables as one object and as sent, and the date read. */
+export const automationWebhookItemSchema = z
+	.object({
+		automation_id: z.string().describe('The Automation 360 flow'),
+		title: z.string().describe('The name of the "Send webhook" action in the flow'),
+		execution_date: z.string().describe('When the flow sent it: YYYY-MM-DD HH:mm:ss'),
+		email: z.string().nullish().describe('The subscriber'),
+		phone: z.string().nullish().describe('The subscriber\'s phone number'),
+		variables: z.record(z.unknown()).describe('The flow\'s variables as one object; a later name wins'),
+		variablesList: z.array(z.record(z.unknown())).describe('The variables as SendPulse sent them'),
+		executionDateIso: z
+			.string()
+			.nullable()
+			.describe('execution_date read in the Execution Date Time Zone option, as ISO 8601; null if unreadable'),
+		...kitItemFields(z.literal(SEND_WEBHOOK_EVENT)),
+	})
+	.passthrough();
+
+/** The trigger's items: which of the two depends on the Source parameter. */
+export const sendPulseItemSchema = z.union([automationWebhookItemSchema, eventItemSchema]);
 
 /** The declaration for the Automation 360 "Send webhook" action. */
 export function automationWebhookDeclaration(answer: KeyAnswer, zone: string): TriggerDeclaration<AutomationWebhook> {

@@ -1,0 +1,321 @@
+/**
+ * The output schemas n8n shows cannot drift from what the nodes emit: every item the vendors' fixtures (and the
+ * simulator's examples) produce fits the zod item schema and the JSON Schema the build generates from it, and
+ * every field an item carries is either declared there or one the vendor sent. The action nodes' operations
+ * are run against the mock APIs for the same check.
+ */
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+import Ajv from 'ajv';
+import type { IDataObject, INodeType } from 'n8n-workflow';
+import type { ZodTypeAny } from 'zod';
+
+import { SendPulseApi } from '../../credentials/SendPulseApi.credentials';
+import { OptimizelyCampaign } from '../../nodes/OptimizelyCampaign/OptimizelyCampaign.node';
+import { OptimizelyCampaignTrigger } from '../../nodes/OptimizelyCampaign/OptimizelyCampaignTrigger.node';
+import { outputSchemas as optimizelySchemas } from '../../nodes/OptimizelyCampaign/output';
+import { PersonaclickTrigger } from '../../nodes/Personaclick/PersonaclickTrigger.node';
+import { outputSchemas as personaclickSchemas } from '../../nodes/Personaclick/output';
+import { ProdegeTrigger } from '../../nodes/Prodege/ProdegeTrigger.node';
+import { outputSchemas as prodegeSchemas } from '../../nodes/Prodege/output';
+import { QixolPromoTrigger } from '../../nodes/QixolPromo/QixolPromoTrigger.node';
+import { outputSchemas as qixolSchemas } from '../../nodes/QixolPromo/output';
+import { SendPulse } from '../../nodes/SendPulse/SendPulse.node';
+import { SendPulseTrigger } from '../../nodes/SendPulse/SendPulseTrigger.node';
+import { outputSchemas as sendPulseSchemas } from '../../nodes/SendPulse/output';
+import type { NodeOutputSchemas, OutputSchemas } from '../../nodes/shared/items';
+import { runAction } from '../helpers/execute';
+import { type Delivery, deliver } from '../helpers/webhook';
+import { action, useOptimizelyMock } from '../integration/optimizelySetup';
+import { startSendPulseMock } from '../mocks/sendpulseApi';
+
+interface SchemaTools {
+	jsonSchemaFor(schema: ZodTypeAny): IDataObject & { properties: Record<string, unknown> };
+	operationsOf(description: INodeType['description']): Array<{ resource: string; operation: string }>;
+}
+// The build's own generator, so the test checks the very files n8n gets.
+const tools = require('../../tools/output-schemas.cjs') as SchemaTools;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const ROOT = join(__dirname, '..', '..');
+const readJson = (...path: string[]): unknown => JSON.parse(readFileSync(join(ROOT, ...path), 'utf8'));
+const fixtureFiles = (vendor: string, under = ''): string[] =>
+	readdirSync(join(ROOT, 'test', 'fixtures', vendor, under))
+		.filter((file) => file.endsWith('.json'))
+		.map((file) => join('test', 'fixtures', vendor, under, file));
+/** The simulator's examples: the vendors' published events, by name. */
+const simulatorEvents = (vendor: string) =>
+	Object.entries((readJson('scripts', 'simulator', 'examples', `${vendor}.json`) as { events: Record<string, unknown> }).events);
+
+const allSchemas: OutputSchemas = {
+	...optimizelySchemas,
+	...personaclickSchemas,
+	...prodegeSchemas,
+	...qixolSchemas,
+	...sendPulseSchemas,
+};
+
+const isRecord = (value: unknown): value is IDataObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Every key of a delivered payload, lower-cased, at any depth: what "the vendor sent it" means below. */
+function sentKeys(value: unknown, into = new Set<string>()): Set<string> {
+	if (Array.isArray(value)) for (const entry of value) sentKeys(entry, into);
+	else if (isRecord(value)) {
+		for (const [key, child] of Object.entries(value)) {
+			into.add(key.toLowerCase());
+			sentKeys(typeof child === 'string' && /^\s*[[{]/.test(child) ? safeParse(child) : child, into);
+		}
+	}
+	return into;
+}
+
+function safeParse(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Checks items against a schema three ways; returns the problems, empty when all is well. */
+function problemsOf(items: IDataObject[], zod: ZodTypeAny, sent: unknown): string[] {
+	const json = tools.jsonSchemaFor(zod);
+	const validate = ajv.compile(json);
+	const declared = new Set(Object.keys(json.properties));
+	const fromVendor = sentKeys(sent);
+	const problems: string[] = [];
+	items.forEach((item, index) => {
+		const parsed = zod.safeParse(item);
+		if (!parsed.success) problems.push(`item ${index}, zod: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+		if (!validate(item)) problems.push(`item ${index}, JSON Schema: ${ajv.errorsText(validate.errors)}`);
+		for (const key of Object.keys(item)) {
+			if (!declared.has(key) && !fromVendor.has(key.toLowerCase())) problems.push(`item ${index}: field "${key}" is neither declared nor sent by the vendor`);
+		}
+	});
+	return problems;
+}
+
+const triggerSchema = (name: string): ZodTypeAny => allSchemas[name] as ZodTypeAny;
+
+interface Case {
+	label: string;
+	node: INodeType;
+	parameters: IDataObject;
+	delivery: Delivery;
+	/** What the vendor sent, for telling its fields from ours. */
+	sent: unknown;
+}
+
+// Authentication is off in these cases: the schema, not the auth check, is under test. Request metadata is on
+// for half of them, so that both shapes are checked.
+const withMetadata = (index: number, parameters: IDataObject): IDataObject =>
+	index % 2 === 0 ? { ...parameters, options: { ...(parameters.options as IDataObject), includeRequestMetadata: true } } : parameters;
+
+function jsonCase(label: string, node: INodeType, parameters: IDataObject, body: unknown, index: number): Case {
+	return { label, node, parameters: withMetadata(index, { authentication: 'none', ...parameters }), delivery: { body }, sent: body };
+}
+
+const personaclickCases = (): Case[] => {
+	const node = new PersonaclickTrigger();
+	return [
+		...fixtureFiles('personaclick').map((file) => ({ label: file, body: readJson(file) })),
+		...simulatorEvents('personaclick').map(([name, body]) => ({ label: `simulator ${name}`, body })),
+	].map(({ label, body }, index) => jsonCase(label, node, {}, body, index));
+};
+
+const optimizelyCases = (): Case[] => {
+	const node = new OptimizelyCampaignTrigger();
+	return [
+		...fixtureFiles('optimizely').map((file) => ({ label: file, body: readJson(file) })),
+		...simulatorEvents('optimizely').map(([name, body]) => ({ label: `simulator ${name}`, body })),
+	].map(({ label, body }, index) => jsonCase(label, node, { events: [] }, body, index));
+};
+
+const prodegeCases = (): Case[] => {
+	const node = new ProdegeTrigger();
+	const data = [
+		...fixtureFiles('prodege').map((file) => ({ label: file, text: readFileSync(join(ROOT, file), 'utf8').trim() })),
+		...simulatorEvents('prodege').map(([name, event]) => ({ label: `simulator ${name}`, text: JSON.stringify(event) })),
+	];
+	return data.flatMap(({ label, text }, index) => [
+		// As a form, the way Prodege posts, and as JSON.
+		{
+			label: `${label} (form)`,
+			node,
+			parameters: withMetadata(index, { authentication: 'none' }),
+			delivery: { rawBody: new URLSearchParams({ data: text }).toString(), body: { data: text }, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+			sent: { data: text },
+		},
+		{ label: `${label} (JSON)`, node, parameters: withMetadata(index + 1, { authentication: 'none' }), delivery: { rawBody: `{"data":${text}}` }, sent: { data: safeParse(text) } },
+	]);
+};
+
+interface QixolFixture {
+	json: IDataObject;
+	xmlParsedByN8n: IDataObject;
+	xml: string;
+}
+
+const qixolCases = (): Case[] => {
+	const node = new QixolPromoTrigger();
+	const fixtures = fixtureFiles('qixol').map((file) => ({ file, fixture: readJson(file) as QixolFixture }));
+	return [
+		...fixtures.map(({ file, fixture }, index) => jsonCase(`${file} (JSON)`, node, {}, fixture.json, index)),
+		...fixtures.map(({ file, fixture }, index) => ({
+			label: `${file} (XML)`,
+			node,
+			parameters: withMetadata(index + 1, { authentication: 'none' }),
+			delivery: { body: fixture.xmlParsedByN8n, rawBody: fixture.xml, headers: { 'content-type': 'application/xml' } },
+			sent: fixture.xmlParsedByN8n,
+		})),
+		...simulatorEvents('qixol').map(([name, body], index) => jsonCase(`simulator ${name}`, node, {}, body, index)),
+	];
+};
+
+/** Which Source a SendPulse payload belongs to. */
+function sendPulseSource(payload: unknown): IDataObject {
+	const first = Array.isArray(payload) ? (payload[0] as unknown) : payload;
+	if (isRecord(first) && 'execution_date' in first) return { source: 'automation360' };
+	if (isRecord(first) && first.source === 'automation360') return { source: 'automation360Events' };
+	return { source: 'emailService', registration: 'manual' };
+}
+
+const sendPulseCases = (): Case[] => {
+	const node = new SendPulseTrigger();
+	return [
+		...fixtureFiles('sendpulse').map((file) => ({ label: file, body: readJson(file) })),
+		...fixtureFiles('sendpulse', 'variants').map((file) => ({ label: file, body: readJson(file) })),
+		...simulatorEvents('sendpulse').map(([name, body]) => ({ label: `simulator ${name}`, body })),
+	].map(({ label, body }, index) => jsonCase(label, node, sendPulseSource(body), body, index));
+};
+
+const triggers: Array<[string, () => Case[]]> = [
+	['personaclickTrigger', personaclickCases],
+	['optimizelyCampaignTrigger', optimizelyCases],
+	['prodegeTrigger', prodegeCases],
+	['qixolPromoTrigger', qixolCases],
+	['sendPulseTrigger', sendPulseCases],
+];
+
+describe('Trigger items fit the output schema n8n is given', () => {
+	it.each(triggers)('%s: every fixture emits items that fit', async (name, cases) => {
+		const schema = triggerSchema(name);
+		let emitted = 0;
+		const problems: string[] = [];
+		for (const { label, node, parameters, delivery, sent } of cases()) {
+			expect(node.description.name).toBe(name);
+			const observed = await deliver(node, { parameters }, delivery);
+			const items = observed.items ?? [];
+			emitted += items.length;
+			problems.push(...problemsOf(items, schema, sent).map((problem) => `${label}: ${problem}`));
+		}
+		expect(problems).toEqual([]);
+		// A check over no items would prove nothing.
+		expect(emitted).toBeGreaterThan(5);
+	});
+
+	it('finds an undeclared field, a wrong type and a missing field (the check can fail)', () => {
+		const schema = triggerSchema('personaclickTrigger');
+		const good = { operation: 'bulk_campaign', status: 'success', bulk_campaign_id: '7', eventName: 'bulk_campaign', eventKey: 'k' };
+		expect(problemsOf([good], schema, { operation: 'bulk_campaign' })).toEqual([]);
+		expect(problemsOf([{ ...good, addedByUs: 1 }], schema, {})).toEqual([expect.stringContaining('"addedByUs" is neither declared nor sent')]);
+		expect(problemsOf([{ ...good, bulk_campaign_id: 7 }], schema, {}).join('\n')).toMatch(/zod: bulk_campaign_id[\s\S]*JSON Schema: data\/bulk_campaign_id must be string/);
+		const { eventKey: _dropped, ...missing } = good;
+		expect(problemsOf([missing], schema, {}).join('\n')).toMatch(/must have required property 'eventKey'/);
+	});
+});
+
+describe('Generated JSON Schemas are what the editor can read', () => {
+	const nodes: INodeType[] = [
+		new PersonaclickTrigger(),
+		new OptimizelyCampaignTrigger(),
+		new OptimizelyCampaign(),
+		new QixolPromoTrigger(),
+		new SendPulseTrigger(),
+		new SendPulse(),
+		new ProdegeTrigger(),
+	];
+	const entries = (schemas: NodeOutputSchemas): ZodTypeAny[] =>
+		'safeParse' in schemas ? [schemas as ZodTypeAny] : Object.values(schemas).flatMap((operations) => Object.values(operations));
+
+	it('has a schema for every node, and for every operation of the action nodes', () => {
+		for (const node of nodes) {
+			const own = allSchemas[node.description.name];
+			expect(own).toBeDefined();
+			const operations = tools.operationsOf(node.description);
+			if (operations.length === 0) continue;
+			for (const { resource, operation } of operations) {
+				expect([node.description.name, resource, operation, (own as Record<string, Record<string, unknown>>)[resource]?.[operation] !== undefined]).toEqual([
+					node.description.name,
+					resource,
+					operation,
+					true,
+				]);
+			}
+		}
+	});
+
+	it('gives each an object type and fields, with no $ref, anyOf, oneOf or allOf (the editor reads type, properties and items only)', () => {
+		for (const schemas of Object.values(allSchemas)) {
+			for (const zod of entries(schemas)) {
+				const json = tools.jsonSchemaFor(zod);
+				expect(json.type).toBe('object');
+				expect(Object.keys(json.properties).length).toBeGreaterThan(0);
+				expect(JSON.stringify(json)).not.toMatch(/"(\$ref|anyOf|oneOf|allOf)"/);
+			}
+		}
+	});
+});
+
+describe('Action node items fit the output schema of their operation', () => {
+	const optimizely = useOptimizelyMock();
+	const TARGET = 'https://hooks.example.com/optimizely';
+
+	const check = (node: string, resource: string, operation: string, items: IDataObject[]) => {
+		const schema = (allSchemas[node] as Record<string, Record<string, ZodTypeAny>>)[resource][operation];
+		expect(items.length).toBeGreaterThan(0);
+		expect(problemsOf(items, schema, {})).toEqual([]);
+	};
+
+	it('Optimizely Campaign: every operation', async () => {
+		const node = new OptimizelyCampaign();
+		const run = async (parameters: IDataObject) => {
+			const [items] = await runAction(node, action(optimizely, { resource: 'webhook', ...parameters }));
+			return items.map((item) => item.json);
+		};
+		const created = await run({ operation: 'create', targetUrl: TARGET, eventType: 'open', authentication: 'basicAuth', basicAuthUser: 'u', basicAuthPassword: 'p-secret' });
+		check('optimizelyCampaign', 'webhook', 'create', created);
+		const id = String(created[0].id);
+		await run({ operation: 'create', targetUrl: TARGET, eventType: 'archive', authentication: 'none' });
+		check('optimizelyCampaign', 'webhook', 'getAll', await run({ operation: 'getAll', returnAll: true }));
+		check('optimizelyCampaign', 'webhook', 'get', await run({ operation: 'get', webhookId: id }));
+		check('optimizelyCampaign', 'webhook', 'update', await run({ operation: 'update', webhookId: id, updateFields: { targetUrl: `${TARGET}/2` } }));
+		check('optimizelyCampaign', 'webhook', 'activate', await run({ operation: 'activate', webhookId: id }));
+		check('optimizelyCampaign', 'webhook', 'verify', await run({ operation: 'verify', webhookId: id, mailingId: '10230355206', numberOfEvents: 2 }));
+		check('optimizelyCampaign', 'webhook', 'deactivate', await run({ operation: 'deactivate', webhookId: id }));
+		check('optimizelyCampaign', 'webhook', 'delete', await run({ operation: 'delete', webhookId: id, deactivateFirst: true }));
+	});
+
+	it('SendPulse: every operation', async () => {
+		const api = await startSendPulseMock({ webhooks: [{ url: 'https://crm.example.com/hooks/open', action: 'open' }] });
+		try {
+			const node = new SendPulse();
+			const run = async (parameters: IDataObject) => {
+				const [items] = await runAction(node, {
+					parameters: { resource: 'webhook', ...parameters },
+					credentials: { sendPulseApi: { type: new SendPulseApi(), data: api.credentialData() } },
+				});
+				return items.map((item) => item.json);
+			};
+			const created = await run({ operation: 'create', url: 'https://n8n.example.com/webhook/x/webhook', events: ['delivered', 'redirect'] });
+			check('sendPulse', 'webhook', 'create', created);
+			const id = String(created[0].id);
+			check('sendPulse', 'webhook', 'getAll', await run({ operation: 'getAll', returnAll: true }));
+			check('sendPulse', 'webhook', 'get', await run({ operation: 'get', webhookId: id }));
+			check('sendPulse', 'webhook', 'update', await run({ operation: 'update', webhookId: id, url: 'https://n8n.example.com/webhook/y/webhook' }));
+			check('sendPulse', 'webhook', 'delete', await run({ operation: 'delete', webhookId: id }));
+		} finally {
+			await api.stop();
+		}
+	});
+});
