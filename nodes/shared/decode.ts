@@ -31,13 +31,20 @@ export const MAX_EVENT_NESTING = 100;
 
 /** Whether a value nests deeper than `limit` levels (a scalar is 0 deep, `{}` and `[]` are 1). No recursion. */
 export function nestsDeeperThan(value: unknown, limit: number): boolean {
-	const stack: Array<[unknown, number]> = [[value, 1]];
-	while (stack.length > 0) {
-		const [current, depth] = stack.pop()!;
-		if (typeof current !== 'object' || current === null) continue;
+	if (typeof value !== 'object' || value === null) return false;
+	// Two plain stacks rather than one of pairs: this walks every body, so it allocates little.
+	const values: object[] = [value];
+	const depths: number[] = [1];
+	while (values.length > 0) {
+		const current = values.pop() as object;
+		const depth = depths.pop() as number;
 		if (depth > limit) return true;
-		for (const child of Array.isArray(current) ? current : Object.values(current)) {
-			if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+		const children: unknown[] = Array.isArray(current) ? current : Object.values(current);
+		for (const child of children) {
+			if (typeof child === 'object' && child !== null) {
+				values.push(child);
+				depths.push(depth + 1);
+			}
 		}
 	}
 	return false;

@@ -7,7 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { optimizelyEventSchema, REGISTRATION_KEY } from '../../nodes/OptimizelyCampaign/events';
 import { OptimizelyCampaignTrigger } from '../../nodes/OptimizelyCampaign/OptimizelyCampaignTrigger.node';
 import { basicAuthHeader, type Delivery } from '../helpers/webhook';
-import { fuzzTrigger } from './harness';
+import { fuzzTrigger, oneEvent } from './harness';
 
 const USER = 'n8n-fuzz0a1b2c';
 const PASSWORD = 'fuzz-generated-password-Qk81xTq2';
@@ -152,7 +152,7 @@ fuzzTrigger({
 	],
 	encodings: [
 		{ name: 'JSON array', wrap: (events) => ({ rawBody: JSON.stringify(events) }), maxEvents: 100 },
-		{ name: 'JSON object', wrap: (events) => ({ rawBody: JSON.stringify(events[0] ?? {}) }), maxEvents: 1 },
+		{ name: 'JSON object', wrap: (events) => ({ rawBody: JSON.stringify(oneEvent(events)) }), maxEvents: 1 },
 	],
 	validEvent,
 	uniqueBy: keyOf,

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { OPERATIONS, personaclickEventSchema, STATUSES } from '../../nodes/Personaclick/events';
 import { PersonaclickTrigger } from '../../nodes/Personaclick/PersonaclickTrigger.node';
-import { fuzzTrigger } from './harness';
+import { fuzzTrigger, oneEvent } from './harness';
 
 const SECRET = 'fuzz-secret-0123456789';
 const idsFor: Record<string, string[]> = {
@@ -64,7 +64,7 @@ fuzzTrigger({
 	],
 	encodings: [
 		{ name: 'JSON array', wrap: (events) => ({ body: events }) },
-		{ name: 'JSON object', wrap: (events) => ({ body: events[0] ?? {} }), maxEvents: 1 },
+		{ name: 'JSON object', wrap: (events) => ({ body: oneEvent(events) }), maxEvents: 1 },
 	],
 	validEvent,
 	uniqueBy: (event) => keyOf(event),
