@@ -88,7 +88,11 @@ const webhookListSchema = z.array(restWebhookSchema);
 const verifyListSchema = z.array(webhookVerifySchema);
 /** Activate and deactivate answer with the webhook; an empty body is tolerated. */
 const maybeWebhookSchema = restWebhookSchema.optional();
-const nothingSchema = z.unknown();
+/**
+ * Delete answers with no body, or JSON. Text that is not JSON is a garbled answer, not a success: the call is
+ * tried again, and a webhook already gone answers 404, which counts as deleted.
+ */
+const nothingSchema = z.unknown().refine((body) => typeof body !== 'string', 'expected no body, or JSON');
 
 // ---- What the API takes ---------------------------------------------------------------------------
 

@@ -50,6 +50,9 @@ export type MailingList = z.infer<typeof mailingListSchema>;
 type Loose = Record<string, unknown> | undefined;
 const asRecord = (value: unknown): Loose => (value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined);
 
+/** How long one call may take. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 /** How much of what SendPulse says an error quotes. */
 const QUOTE = 200;
 
@@ -95,8 +98,10 @@ function failureTexts(action: string): FailureTexts {
 			message: `SendPulse had a server error (HTTP ${failure.status}) while trying to ${action}`,
 			description: 'This is on SendPulse’s side. Try again later, or turn on Retry On Fail in the node’s settings.',
 		}),
-		// SendPulse answers a failure with an error status, so a "success" that failed is a refusal.
-		unreadable: refused,
+		unreadable: () => ({
+			message: `SendPulse answered with a body this node cannot read while trying to ${action}`,
+			description: 'The call may have been carried out all the same. Try again; if it persists, check the Base URL in the credential.',
+		}),
 		refused,
 	};
 }
@@ -130,9 +135,15 @@ export async function sendPulseRequest(
 			body: options.body,
 			qs: options.qs,
 			json: true,
+			// Without one, n8n waits for an answer for as long as the connection stays open.
+			timeout: REQUEST_TIMEOUT_MS,
 		});
 	} catch (error) {
 		throw apiError(this.getNode(), readFailure(error), action, options.itemIndex);
+	}
+	// A body that is not JSON (n8n hands it over as text): the call may or may not have been carried out.
+	if (typeof answer === 'string' && answer.trim() !== '') {
+		throw apiError(this.getNode(), { status: 200 }, action, options.itemIndex);
 	}
 	// Some endpoints answer 200 with `success: false`.
 	const record = asRecord(answer);

@@ -118,18 +118,41 @@ export async function registerWebhooks(context: IHookFunctions): Promise<void> {
 	}
 	const target = await registrationUrl(context);
 	const kept = new Map<string, SendPulseWebhook>();
-	for (const webhook of (await listWebhooks.call(context)).filter((entry) => entry.url === target)) {
-		if (wanted.includes(webhook.action) && !kept.has(webhook.action)) kept.set(webhook.action, webhook);
-		else await remove(context, webhook);
+	let created: SendPulseWebhook[];
+	try {
+		for (const webhook of (await listWebhooks.call(context)).filter((entry) => entry.url === target)) {
+			if (wanted.includes(webhook.action) && !kept.has(webhook.action)) kept.set(webhook.action, webhook);
+			else await remove(context, webhook);
+		}
+		const missing = wanted.filter((event) => !kept.has(event));
+		created = missing.length > 0 ? await createWebhooks.call(context, target, missing) : [];
+	} catch (error) {
+		throw await undoRegistration(context, target, error);
 	}
-	const missing = wanted.filter((event) => !kept.has(event));
-	const created = missing.length > 0 ? await createWebhooks.call(context, target, missing) : [];
 	const store = context.getWorkflowStaticData('node') as Registered;
 	store.webhookIds = [...kept.values(), ...created].map((webhook) => webhook.id);
 	store.registeredUrlSha256 = fingerprint(target);
 	context.logger.info(
 		`SendPulse: webhooks for ${wanted.join(', ')} point at ${redact(target)} (${created.length} created, ${kept.size} already there)`,
 	);
+}
+
+/**
+ * After a failed registration, removes whatever of this trigger is at SendPulse: a create whose answer was
+ * lost may have been carried out all the same. Returns the error to throw, saying so if some are left.
+ */
+async function undoRegistration(context: IHookFunctions, target: string, failure: unknown): Promise<unknown> {
+	try {
+		const mine = (await listWebhooks.call(context)).filter((webhook) => webhook.url === target);
+		for (const webhook of mine) await remove(context, webhook);
+		if (mine.length > 0) context.logger.info(`SendPulse: registration failed, so the ${mine.length} webhook(s) of this trigger were removed again`);
+	} catch (error) {
+		context.logger.warn(`SendPulse: could not remove this trigger's webhooks after a failed registration (${(error as Error).message})`);
+		if (failure instanceof Error) {
+			failure.message = `${failure.message}. Some webhooks of this trigger may be left in SendPulse: unpublish the workflow to remove them`;
+		}
+	}
+	return failure;
 }
 
 /**
