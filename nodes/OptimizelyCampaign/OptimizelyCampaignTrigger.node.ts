@@ -36,7 +36,7 @@ export class OptimizelyCampaignTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Activating the workflow registers the webhooks in Optimizely Campaign for you: one per event type, sent to the production URL with a user and password generated for this node, then activated. Deactivating deactivates and deletes them. Optimizely Campaign needs that URL on HTTPS, port 443, reachable from 193.169.180.1.',
+					'Set up: 1) Connect an Optimizely Campaign API credential above: your REST API user, its password and your client ID. 2) Pick the events. 3) Publish this workflow. Publishing registers the webhooks in Optimizely Campaign for you: one per event type, sent to the Production URL with a user and password generated for this node, then activated. Unpublishing deactivates and deletes them. Optimizely Campaign needs that URL on HTTPS, port 443, reachable from 193.169.180.1.',
 				name: 'registrationNotice',
 				type: 'notice',
 				default: '',

@@ -47,7 +47,7 @@ export class PersonaclickTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Personaclick has no API to register webhooks. Copy the Production URL above into your Personaclick account, section "Webhooks". With a shared secret in the query string, add it to the URL: ...?token=YOUR_SECRET.',
+					'Set up in Personaclick (it has no API to register webhooks): 1) Create the credential below: a Webhook Shared Secret API credential with a long random secret, sent in the query parameter token. 2) Open Webhook URLs above and copy the Production URL, adding ?token=YOUR_SECRET. 3) Paste it in your Personaclick account, section "Webhooks". 4) Publish this workflow.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -60,12 +60,12 @@ export class PersonaclickTrigger implements INodeType {
 					{
 						name: 'Secret Token',
 						value: 'sharedSecret',
-						description: 'The URL you give Personaclick carries a secret token (query string or header)',
+						description: 'The URL you give Personaclick carries a secret token (query string or header). Needs a Webhook Shared Secret API credential.',
 					},
 					{
 						name: 'Basic Auth',
 						value: 'basicAuth',
-						description: 'Calls must carry a user and password (https://user:password@host/...)',
+						description: 'Calls must carry a user and password (https://user:password@host/...). Needs a Webhook Basic Auth API credential.',
 					},
 					{
 						name: 'IP Allowlist',
@@ -80,6 +80,7 @@ export class PersonaclickTrigger implements INodeType {
 				],
 				default: 'sharedSecret',
 				description: 'How the trigger checks that a call comes from Personaclick',
+				hint: 'Secret Token needs a Webhook Shared Secret API credential, Basic Auth a Webhook Basic Auth API credential',
 			},
 			{
 				displayName: 'Allowed IPs',
@@ -111,7 +112,7 @@ export class PersonaclickTrigger implements INodeType {
 					{ name: 'Error', value: 'error', description: 'An import failed' },
 					{ name: 'Failed', value: 'failed', description: 'A recalculation or campaign failed' },
 					{ name: 'Spam', value: 'spam', description: 'A bulk campaign was stopped as spam' },
-					{ name: 'Success', value: 'success' },
+					{ name: 'Success', value: 'success', description: 'The job finished without errors' },
 				],
 				default: [],
 				description: 'Which outcomes to react to. Leave empty for all.',

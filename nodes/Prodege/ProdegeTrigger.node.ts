@@ -9,7 +9,7 @@ import {
 
 import { handleDelivery, kitOptions, responseModeProperty } from '../shared';
 import { prodegeCredentialCheck } from './credentialCheck';
-import { prodegeDelivery } from './events';
+import { prodegeDelivery, UPDATE_REASONS } from './events';
 
 export class ProdegeTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -44,7 +44,7 @@ export class ProdegeTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Prodege has no API to register this webhook. Give the Production URL above to Prodege (your account manager or API support) as your Project Status Update webhook URL. Prodege signs each call with your secret key: put that key in the credential.',
+					'Set up with Prodege (it has no API to register this webhook): 1) Create the credential below: a Prodege API credential holding the secret key Prodege gave you. Prodege signs each call with it. 2) Open Webhook URLs above and copy the Production URL. 3) Send it to Prodege (your account manager or API support) as your Project Status Update webhook URL. 4) Publish this workflow.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -72,6 +72,7 @@ export class ProdegeTrigger implements INodeType {
 				],
 				default: 'signedData',
 				description: 'How to check that a call comes from Prodege. Prodege documents the recipe but not which parameters of this webhook it signs.',
+				hint: 'Both checks need a Prodege API credential with your secret key',
 			},
 			{
 				displayName:
@@ -86,12 +87,12 @@ export class ProdegeTrigger implements INodeType {
 				name: 'statuses',
 				type: 'multiOptions',
 				options: [
-					{ name: 'Complete', value: 'COMPLETE' },
-					{ name: 'Deleted', value: 'DELETED' },
-					{ name: 'Invoiced', value: 'INVOICED' },
-					{ name: 'Live', value: 'LIVE' },
-					{ name: 'Paused', value: 'PAUSED' },
-					{ name: 'Pending Complete', value: 'PENDING_COMPLETE' },
+					{ name: 'Complete', value: 'COMPLETE', description: 'The project is now COMPLETE' },
+					{ name: 'Deleted', value: 'DELETED', description: 'The project is now DELETED' },
+					{ name: 'Invoiced', value: 'INVOICED', description: 'The project is now INVOICED' },
+					{ name: 'Live', value: 'LIVE', description: 'The project is now LIVE' },
+					{ name: 'Paused', value: 'PAUSED', description: 'The project is now PAUSED' },
+					{ name: 'Pending Complete', value: 'PENDING_COMPLETE', description: 'The project is now PENDING_COMPLETE' },
 				],
 				default: [],
 				description: 'Which new project statuses to react to. Leave empty for all.',
@@ -101,17 +102,17 @@ export class ProdegeTrigger implements INodeType {
 				name: 'updateReasons',
 				type: 'multiOptions',
 				options: [
-					{ name: '113 – Max Clicks Reached', value: '113' },
-					{ name: '156 – No Unique Links Left', value: '156' },
-					{ name: '158 – Sample Size Reached', value: '158' },
-					{ name: '160 – Real Time Pricing', value: '160' },
-					{ name: '207 – Paused for Inactivity', value: '207' },
-					{ name: '209 – Completed for Inactivity', value: '209' },
-					{ name: '222 – High Drop-Off Rate', value: '222' },
-					{ name: '244 – Support Agent', value: '244' },
-					{ name: '902 – Pending Complete After Reconciliation', value: '902' },
-					{ name: '903 – Reconciliation Complete', value: '903' },
-					{ name: '999 – Other', value: '999' },
+					{ name: '113 – Max Clicks Reached', value: '113', description: UPDATE_REASONS['113'] },
+					{ name: '156 – No Unique Links Left', value: '156', description: UPDATE_REASONS['156'] },
+					{ name: '158 – Sample Size Reached', value: '158', description: UPDATE_REASONS['158'] },
+					{ name: '160 – Real Time Pricing', value: '160', description: UPDATE_REASONS['160'] },
+					{ name: '207 – Paused for Inactivity', value: '207', description: UPDATE_REASONS['207'] },
+					{ name: '209 – Completed for Inactivity', value: '209', description: UPDATE_REASONS['209'] },
+					{ name: '222 – High Drop-Off Rate', value: '222', description: UPDATE_REASONS['222'] },
+					{ name: '244 – Support Agent', value: '244', description: UPDATE_REASONS['244'] },
+					{ name: '902 – Pending Complete After Reconciliation', value: '902', description: UPDATE_REASONS['902'] },
+					{ name: '903 – Reconciliation Complete', value: '903', description: UPDATE_REASONS['903'] },
+					{ name: '999 – Other', value: '999', description: UPDATE_REASONS['999'] },
 				],
 				default: [],
 				description: 'Which reasons for the change to react to. Leave empty for all.',

@@ -49,7 +49,7 @@ export class QixolPromoTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Qixol Promo has no API for webhooks: add them in the Promo portal, under Configuration → Webhooks → Add New. Pick the Webhook Event, paste the Production URL above as the Target (with ?token=YOUR_SECRET when the secret travels in the query string) and tick Enabled?. Each Qixol webhook carries one event, so add one per event you want, all with this URL. If the payloads do not name their event, end each URL with &event=Promotion.Created (or ?event=…), naming that webhook\'s event.',
+					'Set up in the Qixol Promo portal (it has no API for webhooks): 1) Create the credential below: a Webhook Shared Secret API credential with a long random secret, sent in the query parameter token. 2) Open Webhook URLs above and copy the Production URL, adding ?token=YOUR_SECRET. 3) In the portal, under Configuration → Webhooks → Add New, pick the Webhook Event, paste the URL as the Target and tick "Enabled?". Each Qixol webhook carries one event: add one per event you want, all with this URL (if the payloads do not name their event, end each URL with &event= and that webhook\'s event, such as &event=Promotion.Created). 4) Publish this workflow.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -63,7 +63,7 @@ export class QixolPromoTrigger implements INodeType {
 						name: 'Basic Auth',
 						value: 'basicAuth',
 						description:
-							'Calls must carry a user and password. Qixol does not document sending them from a URL like https://user:password@host/…, so check that it does.',
+							'Calls must carry a user and password. Qixol does not document sending them from a URL like https://user:password@host/…, so check that it does. Needs a Webhook Basic Auth API credential.',
 					},
 					{
 						name: 'IP Allowlist',
@@ -78,11 +78,12 @@ export class QixolPromoTrigger implements INodeType {
 					{
 						name: 'Secret Token',
 						value: 'sharedSecret',
-						description: 'The URL you give Qixol carries a secret token in its query string',
+						description: 'The URL you give Qixol carries a secret token in its query string. Needs a Webhook Shared Secret API credential.',
 					},
 				],
 				default: 'sharedSecret',
 				description: 'How the trigger checks that a call comes from Qixol Promo',
+				hint: 'Secret Token needs a Webhook Shared Secret API credential, Basic Auth a Webhook Basic Auth API credential',
 			},
 			{
 				displayName: 'Allowed IPs',

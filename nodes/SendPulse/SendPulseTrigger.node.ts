@@ -83,7 +83,7 @@ export class SendPulseTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Set up in SendPulse: in the Automation 360 flow editor, add the action "Send webhook" and paste the Production URL above (with a secret token, add ?token=YOUR_SECRET). Copy the key shown there into Webhook Key below, then check the answer with "Run a test request".',
+					'Set up in SendPulse: 1) Create the credential below: a Webhook Shared Secret API credential with a long random secret, sent in the query parameter token. 2) Open Webhook URLs above and copy the Production URL, adding ?token=YOUR_SECRET. 3) In the Automation 360 flow editor, add the action "Send webhook" and paste the URL. 4) Copy the key SendPulse shows there into Webhook Key below, publish this workflow, then check the answer with "Run a test request".',
 				name: 'automationNotice',
 				type: 'notice',
 				default: '',
@@ -91,7 +91,7 @@ export class SendPulseTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'Set up in SendPulse: in the account settings, turn on the webhooks for unsubscribes and spam complaints and paste the Production URL above (with a secret token, add ?token=YOUR_SECRET).',
+					'Set up in SendPulse: 1) Create the credential below: a Webhook Shared Secret API credential with a long random secret, sent in the query parameter token. 2) Open Webhook URLs above and copy the Production URL, adding ?token=YOUR_SECRET. 3) In the SendPulse account settings, turn on the webhooks for unsubscribes and spam complaints and paste the URL. 4) Publish this workflow.',
 				name: 'automationEventsNotice',
 				type: 'notice',
 				default: '',
@@ -99,7 +99,7 @@ export class SendPulseTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'Publishing this workflow creates one SendPulse webhook per selected event at this node’s URL (with the secret token in its query string), and unpublishing removes them.',
+					'Set up: 1) Create the credentials below: a SendPulse API credential (client ID and secret from Account Settings → API) and a Webhook Shared Secret API credential with a long random secret. 2) Pick the email events. 3) Publish this workflow: that creates one SendPulse webhook per selected event at this node’s Production URL (with the secret token in its query string), and unpublishing removes them.',
 				name: 'apiNotice',
 				type: 'notice',
 				default: '',
@@ -107,7 +107,7 @@ export class SendPulseTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'Set up in SendPulse: Account Settings → API → Create a webhook, once for each event, with the Production URL above (with a secret token, add ?token=YOUR_SECRET).',
+					'Set up in SendPulse: 1) Create the credential below: a Webhook Shared Secret API credential with a long random secret, sent in the query parameter token. 2) Open Webhook URLs above and copy the Production URL, adding ?token=YOUR_SECRET. 3) In SendPulse, Account Settings → API → Create a webhook, once for each event, with that URL. 4) Publish this workflow.',
 				name: 'manualNotice',
 				type: 'notice',
 				default: '',
@@ -165,12 +165,12 @@ export class SendPulseTrigger implements INodeType {
 					{
 						name: 'Secret Token',
 						value: 'sharedSecret',
-						description: 'The URL SendPulse calls carries a secret token in its query string',
+						description: 'The URL SendPulse calls carries a secret token in its query string. Needs a Webhook Shared Secret API credential.',
 					},
 					{
 						name: 'Basic Auth',
 						value: 'basicAuth',
-						description: 'Calls must carry a user and password; SendPulse does not document support for it',
+						description: 'Calls must carry a user and password; SendPulse does not document support for it. Needs a Webhook Basic Auth API credential.',
 					},
 					{
 						name: 'IP Allowlist',
@@ -185,6 +185,7 @@ export class SendPulseTrigger implements INodeType {
 				],
 				default: 'sharedSecret',
 				description: 'How the trigger checks that a call comes from SendPulse. SendPulse signs nothing, so a secret in the URL is the usual choice.',
+				hint: 'Secret Token needs a Webhook Shared Secret API credential, Basic Auth a Webhook Basic Auth API credential',
 			},
 			{
 				displayName: 'Allowed IPs',
@@ -195,8 +196,10 @@ export class SendPulseTrigger implements INodeType {
 				displayOptions: { show: { authentication: ['ipAllowlist'] } },
 				description: `${allowedIpsDescription} SendPulse does not publish the addresses it sends from: read them from your deliveries first`,
 			},
+			// Not named "Events": n8n's node panel turns a parameter of that name into "On …" shortcuts that set
+			// it without setting Source, which gave an Automation 360 trigger with a hidden event filter.
 			{
-				displayName: 'Events',
+				displayName: 'Email Events',
 				name: 'events',
 				type: 'multiOptions',
 				options: emailServiceEventOptions,
@@ -206,7 +209,7 @@ export class SendPulseTrigger implements INodeType {
 					'Which events to react to. With registration by API, one SendPulse webhook is created for each; otherwise, empty means all.',
 			},
 			{
-				displayName: 'Events',
+				displayName: 'Email Events',
 				name: 'events',
 				type: 'multiOptions',
 				options: [
