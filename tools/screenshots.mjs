@@ -1,0 +1,280 @@
+#!/usr/bin/env node
+// `npm run screenshots`: starts the real n8n with this package (the harness in scripts/n8n), opens its editor in
+// headless Chromium through playwright-core, signs in, and captures into docs/screenshots/:
+//   node-panel-*.png                       the node panel searching for "Prodege" and "Optimizely": our nodes
+//                                          with their icons, Optimizely's trigger shortcuts and its actions
+//   parameters-*.png                       each trigger's parameter panel, as a freshly added node shows it
+//   schema-preview-optimizely-campaign.png the action node's typed output, shown before it has run
+//   execution-prodege*.png                 an execution the simulator started, and the items the trigger emitted
+// It also checks that every node of the package is found by the panel search, and exits non-zero if not.
+// Options: --out DIR (default docs/screenshots), --chromium PATH (default /usr/bin/chromium or $CHROMIUM_PATH).
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+
+import { chromium } from 'playwright-core';
+
+import { deployWorkflow, launch, log, OWNER, REPO_ROOT } from '../scripts/n8n/index.mjs';
+
+const { values: args } = parseArgs({ options: { out: { type: 'string' }, chromium: { type: 'string' } } });
+const OUT = resolve(REPO_ROOT, args.out ?? join('docs', 'screenshots'));
+const CHROMIUM = args.chromium ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+const PACKAGE = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).name;
+/** The whole run, n8n's start included, must end within this. */
+const RUN_LIMIT_MS = 12 * 60_000;
+const STEP_MS = 20_000;
+const PRODEGE_SECRET = 'screenshot-prodege-secret-7d41';
+
+/**
+ * What the node panel must list for each search, by the name it lists our nodes under. A vendor with a trigger
+ * whose first "Events" parameter is open to all shows as an app, with one "On …" shortcut per event; a vendor
+ * with an action node too shows as one app with triggers and actions.
+ */
+const SEARCHES = [
+	{ term: 'Prodege', finds: 'Prodege Trigger', shot: 'node-panel-prodege.png' },
+	{
+		term: 'Optimizely',
+		finds: 'Optimizely Campaign',
+		shot: 'node-panel-optimizely.png',
+		triggers: 'On open',
+		triggersShot: 'node-panel-optimizely-triggers.png',
+		actions: 'Get many webhooks',
+		actionsShot: 'node-panel-optimizely-actions.png',
+	},
+	{ term: 'Personaclick', finds: 'Personaclick Trigger' },
+	{ term: 'Qixol', finds: 'Qixol Promo', triggers: 'On promotion created' },
+	{ term: 'SendPulse', finds: 'SendPulse', triggers: 'On new SendPulse event', actions: 'Create webhooks' },
+];
+
+const TRIGGERS = [
+	{ type: 'personaclickTrigger', shot: 'parameters-personaclick-trigger.png' },
+	// Its events are required: two are picked, as the node panel's "On open" shortcut would pick one.
+	{ type: 'optimizelyCampaignTrigger', shot: 'parameters-optimizely-campaign-trigger.png', parameters: { events: ['open', 'click'] } },
+	{ type: 'qixolPromoTrigger', shot: 'parameters-qixol-promo-trigger.png' },
+	{ type: 'sendPulseTrigger', shot: 'parameters-sendpulse-trigger.png' },
+	{ type: 'prodegeTrigger', shot: 'parameters-prodege-trigger.png' },
+];
+
+const failures = [];
+
+/** Whether `locator` shows up within the step time. */
+const appears = (locator, timeout = STEP_MS) => locator.waitFor({ timeout }).then(
+	() => true,
+	() => false,
+);
+const shots = [];
+
+function check(condition, message) {
+	if (!condition) {
+		failures.push(message);
+		log(`CHECK FAILED: ${message}`);
+	}
+	return condition;
+}
+
+async function shoot(target, name, options = {}) {
+	const path = join(OUT, name);
+	await target.screenshot({ path, animations: 'disabled', ...options });
+	shots.push(relative(REPO_ROOT, path));
+	log(`Saved ${relative(REPO_ROOT, path)}`);
+}
+
+async function signIn(page, baseUrl) {
+	await page.goto(`${baseUrl}/signin`);
+	await page.fill('input[name="emailOrLdapLoginId"]', OWNER.email);
+	await page.fill('input[name="password"]', OWNER.password);
+	await page.press('input[name="password"]', 'Enter');
+	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+}
+
+/** The node panel opened on `workflowUrl`, with `term` typed into its search; returns the listed item named `name`. */
+async function searchNodePanel(page, workflowUrl, term, name) {
+	await page.goto(workflowUrl);
+	await page.click('[data-test-id="node-creator-plus-button"]');
+	const search = page.locator('[data-test-id="node-creator-search-bar"]');
+	await search.waitFor();
+	await search.fill(term);
+	const label = page.locator('[data-test-id="node-creator-item-name"]', { hasText: new RegExp(`^\\s*${name}\\s*$`) });
+	return page.locator('[data-test-id="item-iterator-item"]', { has: label }).first();
+}
+
+async function nodePanel(page, baseUrl, api) {
+	// First the panel a new workflow opens with, which lists triggers.
+	for (const { term, finds, shot, triggers, triggersShot } of SEARCHES) {
+		const item = await searchNodePanel(page, `${baseUrl}/workflow/new`, term, finds);
+		if (!check(await appears(item), `searching "${term}" in the node panel lists "${finds}"`)) continue;
+		check((await item.locator('img').count()) > 0, `"${finds}" is listed with its icon`);
+		if (shot) await shoot(page, shot);
+		if (!triggers) continue;
+		await item.click();
+		const shortcut = page.locator('[data-test-id="node-creator-item-name"]', { hasText: triggers }).first();
+		check(await appears(shortcut), `"${finds}" offers the trigger "${triggers}"`);
+		if (triggersShot) await shoot(page, triggersShot);
+	}
+	// Then the panel for a next step, which lists the action nodes' operations.
+	const workflow = await createWorkflow(api, 'Screenshot: node panel', [{ name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger' }]);
+	for (const { term, finds, actions, actionsShot } of SEARCHES.filter((search) => search.actions)) {
+		const item = await searchNodePanel(page, `${baseUrl}/workflow/${workflow.id}`, term, finds);
+		if (!check(await appears(item), `searching "${term}" for a next step lists "${finds}"`)) continue;
+		await item.click();
+		const action = page.locator('[data-test-id="node-creator-item-name"]', { hasText: actions }).first();
+		check(await appears(action), `"${finds}" offers the action "${actions}"`);
+		if (actionsShot) await shoot(page, actionsShot);
+	}
+}
+
+/** A workflow holding `nodes` in a row, each feeding the next, created through the API. */
+async function createWorkflow(api, name, nodes) {
+	const placed = nodes.map((node, index) => ({ id: randomUUID(), typeVersion: 1, position: [index * 260, 0], parameters: {}, ...node }));
+	const connections = {};
+	for (let index = 0; index + 1 < placed.length; index++) {
+		connections[placed[index].name] = { main: [[{ node: placed[index + 1].name, type: 'main', index: 0 }]] };
+	}
+	return await api.createWorkflow({ name, nodes: placed, connections, settings: { executionOrder: 'v1' } });
+}
+
+async function openNode(page, baseUrl, workflowId, nodeName) {
+	await page.goto(`${baseUrl}/workflow/${workflowId}`);
+	const node = page.locator('[data-test-id="canvas-node"]', { hasText: nodeName }).first();
+	await node.waitFor();
+	await node.dblclick();
+	const ndv = page.locator('[data-test-id="ndv"]');
+	await ndv.waitFor();
+	await page.waitForTimeout(1000);
+	return ndv;
+}
+
+/** Each trigger as a fresh node with its defaults: the parameters, with the Production URL shown. */
+async function parameterPanels(page, baseUrl, api, built) {
+	await page.setViewportSize({ width: 1100, height: 1150 });
+	for (const { type, shot, parameters = {} } of TRIGGERS) {
+		const node = built.nodes.find((candidate) => candidate.name === type);
+		if (!check(node, `the package builds ${type}`)) continue;
+		const workflow = await createWorkflow(api, `Screenshot: ${node.displayName}`, [
+			{ name: node.displayName, type: `${PACKAGE}.${type}`, webhookId: randomUUID(), parameters },
+		]);
+		const ndv = await openNode(page, baseUrl, workflow.id, node.displayName);
+		await narrowInputPanel(page);
+		await page.getByText('Webhook URLs').first().click();
+		await page.getByText('Production URL', { exact: true }).first().click();
+		await page.waitForTimeout(500);
+		check(await appears(page.locator('[data-test-id="node-parameters"]')), `${node.displayName} shows its parameters`);
+		await shoot(ndv, shot);
+	}
+	await page.setViewportSize({ width: 1440, height: 900 });
+}
+
+/** A trigger has no input: drag the parameters to the left, over the empty input panel. */
+async function narrowInputPanel(page) {
+	const handle = await page.locator('[data-test-id="panel-drag-button"]').boundingBox();
+	if (!handle) return;
+	const y = handle.y + handle.height / 2;
+	await page.mouse.move(handle.x + handle.width / 2, y);
+	await page.mouse.down();
+	await page.mouse.move(handle.x - 300, y, { steps: 10 });
+	await page.mouse.move(handle.x - 600, y, { steps: 10 });
+	await page.mouse.up();
+	await page.waitForTimeout(500);
+}
+
+/** The action node's output fields, shown in the next node's input before anything has run. */
+async function schemaPreview(page, baseUrl, api) {
+	const workflow = await createWorkflow(api, 'Screenshot: typed output', [
+		{ name: 'Optimizely Campaign', type: `${PACKAGE}.optimizelyCampaign`, parameters: { resource: 'webhook', operation: 'getAll', returnAll: true, options: {} } },
+		{ name: 'Next step', type: 'n8n-nodes-base.noOp' },
+	]);
+	const ndv = await openNode(page, baseUrl, workflow.id, 'Next step');
+	const preview = page.getByText('Usually outputs the following fields', { exact: false });
+	check(await appears(preview), 'the editor previews the Optimizely Campaign node\'s output fields from its schema');
+	await shoot(ndv, 'schema-preview-optimizely-campaign.png');
+}
+
+const run = promisify(execFile);
+
+/** Publishes the Prodege example, has the simulator send it a signed batch, and opens the execution. */
+async function execution(page, baseUrl, api) {
+	const credential = await api.createCredential({
+		name: 'Prodege account',
+		type: 'prodegeApi',
+		data: { apik: 'screenshot-apik', secretKey: PRODEGE_SECRET, environment: 'production' },
+	});
+	const example = JSON.parse(readFileSync(join(REPO_ROOT, 'examples', 'prodege-trigger.json'), 'utf8'));
+	const deployed = await deployWorkflow(api, example, { credentials: { prodegeApi: { id: credential.id, name: credential.name } } });
+	const { stdout } = await run(
+		process.execPath,
+		[join(REPO_ROOT, 'scripts', 'simulate.mjs'), 'prodege', 'all', '--count', '3', '--batch', '3', '--secret', PRODEGE_SECRET, '--url', deployed.url, '--json'],
+		{ timeout: 60_000 },
+	);
+	log(`Simulator: ${stdout.trim().slice(0, 300)}`);
+	let executionId;
+	for (const deadline = Date.now() + 60_000; !executionId && Date.now() < deadline; ) {
+		const answer = await api.public('GET', `/executions?workflowId=${deployed.id}&status=success`);
+		executionId = answer.data?.data?.[0]?.id;
+		if (!executionId) await page.waitForTimeout(500);
+	}
+	if (!check(executionId, 'the simulator\'s delivery started a successful execution')) return;
+	await page.goto(`${baseUrl}/workflow/${deployed.id}/executions/${executionId}`);
+	const trigger = page.locator('[data-test-id="canvas-node"]', { hasText: 'Prodege Trigger' }).first();
+	await trigger.waitFor();
+	// n8n greets a first published workflow with a checklist that covers the list of executions.
+	await page.locator('[data-test-id="suggested-actions-close"]').click({ timeout: 3000 }).catch(() => {});
+	await page.waitForTimeout(1000);
+	check(await appears(page.getByText('3 items').first()), 'the execution passed 3 items from the trigger on');
+	await shoot(page, 'execution-prodege.png');
+	await trigger.dblclick();
+	const ndv = page.locator('[data-test-id="ndv"]');
+	await ndv.waitFor();
+	await page.locator('[data-test-id="radio-button-json"]').last().click();
+	await page.waitForTimeout(1000);
+	check(await appears(ndv.getByText('update_reason_description').first()), "the trigger's output shows the items it emitted, with the fields it adds");
+	await shoot(ndv, 'execution-prodege-items.png');
+}
+
+async function main() {
+	mkdirSync(OUT, { recursive: true });
+	const harness = await launch({});
+	let browser;
+	const limit = setTimeout(() => {
+		log(`Screenshots took longer than ${RUN_LIMIT_MS / 60_000} minutes: stopping`);
+		Promise.allSettled([browser?.close(), harness.stop()]).then(() => process.exit(1));
+	}, RUN_LIMIT_MS);
+	try {
+		browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, timeout: 60_000 });
+		const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+		const page = await context.newPage();
+		page.setDefaultTimeout(STEP_MS);
+		const baseUrl = harness.server.baseUrl;
+		await signIn(page, baseUrl);
+		await nodePanel(page, baseUrl, harness.api);
+		await parameterPanels(page, baseUrl, harness.api, harness.pkg.built);
+		await schemaPreview(page, baseUrl, harness.api);
+		await execution(page, baseUrl, harness.api);
+	} finally {
+		clearTimeout(limit);
+		await browser?.close();
+		await harness.stop();
+	}
+	log(`${shots.length} screenshots in ${relative(REPO_ROOT, OUT)}`);
+	if (failures.length > 0) {
+		log(`${failures.length} check(s) failed:\n  ${failures.join('\n  ')}`);
+		process.exit(1);
+	}
+	log('Every node of the package is found by the node panel search');
+}
+
+main().catch((error) => {
+	log(`screenshots failed: ${error.stack ?? error.message}`);
+	process.exit(1);
+});
