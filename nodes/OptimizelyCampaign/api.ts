@@ -43,12 +43,12 @@ const SECRET_FIELDS = ['password', 'passphrase', 'basicAuthPassword'];
  * typed as item JSON too, since that is where it goes.
  */
 function withoutSecrets<T extends object>(record: T): T & IDataObject {
-	const copy: IDataObject = {};
-	for (const [key, value] of Object.entries(record)) {
-		if (SECRET_FIELDS.includes(key)) continue;
-		copy[key] = value && typeof value === 'object' && !Array.isArray(value) ? withoutSecrets(value as object) : (value as IDataObject);
-	}
-	return copy as T & IDataObject;
+	// fromEntries, not assignment: a key "__proto__" in an answer must stay a key, not become the prototype.
+	return Object.fromEntries(
+		Object.entries(record)
+			.filter(([key]) => !SECRET_FIELDS.includes(key))
+			.map(([key, value]) => [key, value && typeof value === 'object' && !Array.isArray(value) ? withoutSecrets(value as object) : value]),
+	) as T & IDataObject;
 }
 
 const webhookId = z.union([z.number().int().nonnegative(), z.string().min(1)]);
@@ -112,7 +112,8 @@ export interface WebhookFields {
 }
 
 function secretsOf(authentication: WebhookAuthentication | undefined): string[] {
-	if (authentication?.type === 'basicAuth') return [authentication.password];
+	// The pair too: echoed in base64, it is the webhook's Authorization header.
+	if (authentication?.type === 'basicAuth') return [authentication.password, `${authentication.userName}:${authentication.password}`];
 	if (authentication?.type === 'keyAuth') return [authentication.passphrase];
 	return [];
 }
@@ -127,6 +128,7 @@ function webhookForm(fields: WebhookFields): Record<string, string> {
 // ---- The credential -------------------------------------------------------------------------------
 
 const credentialSchema = z.object({
+	apiUser: z.string().optional(),
 	apiPassword: z.string().optional(),
 	clientId: z.union([z.string(), z.number()]).transform((value) => String(value).trim()),
 	baseUrl: z.string().optional(),
@@ -136,6 +138,8 @@ interface Connection {
 	clientId: string;
 	baseUrl: string;
 	apiPassword: string;
+	/** user:password, as the Authorization header of every call carries it. */
+	apiPair: string;
 }
 
 async function connection(ctx: ApiContext): Promise<Connection> {
@@ -151,7 +155,8 @@ async function connection(ctx: ApiContext): Promise<Connection> {
 			description: `Leave it at ${DEFAULT_BASE_URL} unless you go through a proxy.`,
 		});
 	}
-	return { clientId: parsed.data.clientId, baseUrl, apiPassword: parsed.data.apiPassword ?? '' };
+	const apiPassword = parsed.data.apiPassword ?? '';
+	return { clientId: parsed.data.clientId, baseUrl, apiPassword, apiPair: `${parsed.data.apiUser ?? ''}:${apiPassword}` };
 }
 
 // ---- Calling ---------------------------------------------------------------------------------------
@@ -266,7 +271,7 @@ function failureTexts(call: ApiCall<unknown>, conn: Connection, how: RequestPoli
 /** One API call, with the retries its policy allows. */
 async function callApi<T>(ctx: ApiContext, call: ApiCall<T>, how: RequestPolicy): Promise<T> {
 	const conn = await connection(ctx);
-	const read = { quote: QUOTE, secrets: [...(call.secrets ?? []), conn.apiPassword] };
+	const read = { quote: QUOTE, secrets: [...(call.secrets ?? []), conn.apiPassword, conn.apiPair] };
 	const options: IHttpRequestOptions = {
 		method: call.method,
 		url: `${conn.baseUrl}/${conn.clientId}${call.path}`,

@@ -14,7 +14,7 @@ import {
 } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { type FailureTexts, type VendorFailure, readThrown, vendorApiError, vendorWords } from '../shared';
+import { type FailureTexts, type VendorFailure, readAnswer, readThrown, vendorApiError } from '../shared';
 
 export const SENDPULSE_CREDENTIAL = 'sendPulseApi';
 const DEFAULT_BASE_URL = 'https://api.sendpulse.com';
@@ -57,8 +57,19 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 const QUOTE = 200;
 
 /** What a failed call came to, read from either an axios-style error or one n8n already wrapped. */
-export function readFailure(error: unknown): VendorFailure {
-	return readThrown(error, { quote: QUOTE });
+export function readFailure(error: unknown, secrets: readonly string[] = []): VendorFailure {
+	return readThrown(error, { quote: QUOTE, secrets });
+}
+
+/**
+ * What an error must never repeat, even when SendPulse echoes it: the client secret, the access token, and
+ * the query values of a URL sent (a trigger's URL carries its secret token there).
+ */
+async function secretsOf(context: ApiContext, body: IDataObject | undefined): Promise<string[]> {
+	const credentials = await context.getCredentials(SENDPULSE_CREDENTIAL);
+	const secrets = [credentials.clientSecret, credentials.accessToken].filter((value): value is string => typeof value === 'string');
+	if (typeof body?.url === 'string' && URL.canParse(body.url)) secrets.push(...new URL(body.url).searchParams.values());
+	return secrets;
 }
 
 /** What each failure says when trying to do `action`. */
@@ -139,7 +150,7 @@ export async function sendPulseRequest(
 			timeout: REQUEST_TIMEOUT_MS,
 		});
 	} catch (error) {
-		throw apiError(this.getNode(), readFailure(error), action, options.itemIndex);
+		throw apiError(this.getNode(), readFailure(error, await secretsOf(this, options.body)), action, options.itemIndex);
 	}
 	// A body that is not JSON (n8n hands it over as text): the call may or may not have been carried out.
 	if (typeof answer === 'string' && answer.trim() !== '') {
@@ -148,7 +159,8 @@ export async function sendPulseRequest(
 	// Some endpoints answer 200 with `success: false`.
 	const record = asRecord(answer);
 	if (record && record.success === false) {
-		throw apiError(this.getNode(), { status: 400, vendorMessage: vendorWords(record, QUOTE) }, action, options.itemIndex);
+		const words = readAnswer({ statusCode: 400, headers: {}, body: record }, { quote: QUOTE, secrets: await secretsOf(this, options.body) });
+		throw apiError(this.getNode(), { status: 400, vendorMessage: words.vendorMessage }, action, options.itemIndex);
 	}
 	return answer;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { NodeApiError, NodeOperationError, type IDataObject, type IHookFunctions, type JsonObject } from 'n8n-workflow';
 
-import { SHARED_SECRET_CREDENTIAL, hostProblem } from '../shared';
+import { SHARED_SECRET_CREDENTIAL, hostProblem, redactError } from '../shared';
 import { baseUrl, createWebhooks, deleteWebhook, listWebhooks, type SendPulseWebhook } from './api';
 
 /**
@@ -74,6 +74,11 @@ export async function registrationUrl(context: IHookFunctions): Promise<string> 
 	return target.toString();
 }
 
+/** An error that may quote SendPulse quoting this trigger's URL, with the URL's query values (its token) taken out. */
+function withoutToken(error: unknown, target: string): unknown {
+	return redactError(error, [...new URL(target).searchParams.values()]);
+}
+
 /** Deletes a webhook; one already gone counts as deleted. */
 async function remove(context: IHookFunctions, webhook: SendPulseWebhook): Promise<void> {
 	try {
@@ -94,7 +99,13 @@ async function remove(context: IHookFunctions, webhook: SendPulseWebhook): Promi
 export async function webhooksExist(context: IHookFunctions): Promise<boolean> {
 	const wanted = selectedEvents(context);
 	const target = await registrationUrl(context);
-	const mine = (await listWebhooks.call(context)).filter((webhook) => webhook.url === target);
+	let listed: SendPulseWebhook[];
+	try {
+		listed = await listWebhooks.call(context);
+	} catch (error) {
+		throw withoutToken(error, target);
+	}
+	const mine = listed.filter((webhook) => webhook.url === target);
 	const actions = mine.map((webhook) => webhook.action);
 	const exact =
 		wanted.length > 0 &&
@@ -127,7 +138,7 @@ export async function registerWebhooks(context: IHookFunctions): Promise<void> {
 		const missing = wanted.filter((event) => !kept.has(event));
 		created = missing.length > 0 ? await createWebhooks.call(context, target, missing) : [];
 	} catch (error) {
-		throw await undoRegistration(context, target, error);
+		throw withoutToken(await undoRegistration(context, target, error), target);
 	}
 	const store = context.getWorkflowStaticData('node') as Registered;
 	store.webhookIds = [...kept.values(), ...created].map((webhook) => webhook.id);
@@ -163,9 +174,13 @@ export async function unregisterWebhooks(context: IHookFunctions): Promise<boole
 	const store = context.getWorkflowStaticData('node') as Registered;
 	const hadRegistration = Boolean(store.registeredUrlSha256) || (store.webhookIds?.length ?? 0) > 0;
 	if (!registersByApi(context) && !hadRegistration) return true;
+	let target: string | undefined;
 	try {
 		const fingerprints = new Set<string>(store.registeredUrlSha256 ? [store.registeredUrlSha256] : []);
-		if (registersByApi(context)) fingerprints.add(fingerprint(await registrationUrl(context)));
+		if (registersByApi(context)) {
+			target = await registrationUrl(context);
+			fingerprints.add(fingerprint(target));
+		}
 		const ids = new Set(store.webhookIds ?? []);
 		const mine = (await listWebhooks.call(context)).filter(
 			(webhook) => fingerprints.has(fingerprint(webhook.url)) || ids.has(webhook.id),
@@ -176,9 +191,8 @@ export async function unregisterWebhooks(context: IHookFunctions): Promise<boole
 		context.logger.info(`SendPulse: removed ${mine.length} webhook(s) of this trigger`);
 		return true;
 	} catch (error) {
-		context.logger.warn(
-			`SendPulse: could not remove this trigger's webhooks (${(error as Error).message}). Remove them under Account Settings → API in SendPulse.`,
-		);
+		const { message } = (target ? withoutToken(error, target) : error) as Error;
+		context.logger.warn(`SendPulse: could not remove this trigger's webhooks (${message}). Remove them under Account Settings → API in SendPulse.`);
 		return false;
 	}
 }

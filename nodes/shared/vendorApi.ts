@@ -110,20 +110,30 @@ export function vendorWords(body: unknown, max: number): string | undefined {
 	return undefined;
 }
 
-/** Secrets shorter than 4 characters are left, as replacing them would garble ordinary words. */
+/** A secret as a vendor may echo it: as sent, URL-encoded, or in base64 (as an Authorization header carries a pair). */
+function echoedForms(secret: string): string[] {
+	const bytes = Buffer.from(secret, 'utf8');
+	return [...new Set([secret, encodeURIComponent(secret), bytes.toString('base64'), bytes.toString('base64url')])];
+}
+
+/**
+ * Secrets shorter than 4 characters are left, as replacing them would garble ordinary words. The longest
+ * forms go first, so that a secret inside a longer one (a password in a user:password pair) does not
+ * break the longer one's match.
+ */
 function redact(text: string, secrets: readonly string[]): string {
+	const forms = secrets.filter((secret) => secret.length >= 4).flatMap(echoedForms);
 	let out = text;
-	for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('***');
+	for (const form of forms.sort((a, b) => b.length - a.length)) out = out.split(form).join('***');
 	return out;
 }
 
+/** A copy with secrets replaced; built with fromEntries, so a key "__proto__" in a vendor's body stays a key. */
 function redactDeep(value: unknown, secrets: readonly string[]): unknown {
 	if (typeof value === 'string') return redact(value, secrets);
 	if (Array.isArray(value)) return value.map((entry) => redactDeep(entry, secrets));
 	if (value && typeof value === 'object') {
-		const copy: IDataObject = {};
-		for (const [key, entry] of Object.entries(value)) copy[key] = redactDeep(entry, secrets) as IDataObject;
-		return copy;
+		return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, redactDeep(entry, secrets)])) as IDataObject;
 	}
 	return value;
 }
@@ -155,9 +165,10 @@ const TIMED_OUT = /time ?out|timed out|ETIMEDOUT|ECONNABORTED|aborted/i;
 export function readThrown(error: unknown, options: ReadOptions): VendorFailure {
 	const outer = asRecord(error);
 	const cause = asRecord(outer?.cause);
-	const credential = [error, outer?.cause].find((candidate): candidate is UserError => candidate instanceof UserError);
-	if (credential) return { credential: credential.message };
 	const secrets = options.secrets ?? [];
+	const credential = [error, outer?.cause].find((candidate): candidate is UserError => candidate instanceof UserError);
+	// The credential's own message may quote the vendor, who may quote what it was sent.
+	if (credential) return { credential: redact(credential.message, secrets) };
 	const response = asRecord(outer?.response) ?? asRecord(cause?.response);
 	const words = (data: unknown) => vendorWords(redactDeep(data, secrets), options.quote);
 	const vendorMessage = words(response?.data) ?? words(asRecord(outer?.context)?.data);
@@ -228,6 +239,21 @@ export function vendorApiError(
 	error.context.status = failure.status;
 	error.context.body = failure.body as JsonObject;
 	error.context.transient = isTransientKind(kind);
+	return error;
+}
+
+/**
+ * Takes secrets out of an error already built, for values only the caller knows: a trigger's URL carries
+ * its token, and a vendor that refuses the URL may quote it back.
+ */
+export function redactError<T>(error: T, secrets: readonly string[]): T {
+	if (!(error instanceof Error)) return error;
+	error.message = redact(error.message, secrets);
+	if (error instanceof NodeApiError) {
+		if (typeof error.description === 'string') error.description = redact(error.description, secrets);
+		error.messages = error.messages.map((message) => redact(message, secrets));
+		if (error.context.body !== undefined) error.context.body = redactDeep(error.context.body, secrets) as JsonObject;
+	}
 	return error;
 }
 

@@ -70,6 +70,8 @@ export interface FuzzTarget {
 	resend?: (event: IDataObject) => IDataObject;
 	/** A further check of every answer, told whether the caller was authentic. */
 	checkAnswer?: (observed: Observed, authentic: boolean) => boolean;
+	/** Values that must never come out in an item or an answer: the secret, the password… */
+	secrets?: string[];
 	/** Properties of the vendor's own, defined inside the target's describe block. */
 	more?: (property: PropertyRunner) => void;
 }
@@ -313,6 +315,26 @@ export function fuzzTrigger(target: FuzzTarget): void {
 				// Read with JSON.parse and built without recursion, as n8n reads a body: any depth arrives.
 				const result = await run(target.authenticate(deepen(how.wrap([{ ...event, nested: DEEP }]), depth)));
 				return answerOk(result, true) && noPollutedPrototype(result.items);
+			});
+		});
+
+		it('with request metadata on, no item holds a secret or a polluted prototype, whatever the query and headers', async () => {
+			const name = fc.oneof(hostileKeys, fc.constantFrom('token', 'x-api-key', 'cookie', 'authorization', 'x-signature', 'signature'), fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/));
+			const value = fc.oneof(fc.string({ maxLength: 12 }), fc.array(fc.string({ maxLength: 6 }), { minLength: 2, maxLength: 3 }));
+			const cases = fc.tuple(encoding, target.validEvent, fc.array(fc.tuple(name, value), { maxLength: 6 }), fc.array(fc.tuple(name, fc.string({ maxLength: 12 })), { maxLength: 6 }));
+			await property('request metadata', cases, async ([how, event, queryPairs, headerPairs]) => {
+				const delivery = target.authenticate(how.wrap([event]));
+				// Own "__proto__" keys, as a parsed query string can hold them; the delivery's own values win.
+				const query = JSON.parse(JSON.stringify(Object.fromEntries(queryPairs)).replace(/^\{/, `{"__proto__":["a","b"],`).replace(',}', '}')) as IDataObject;
+				const headers = Object.fromEntries(headerPairs) as Record<string, string>;
+				const setup = target.setup();
+				const options = { ...(setup.parameters?.options as IDataObject | undefined), includeRequestMetadata: true };
+				const result = await run(
+					{ ...delivery, query: Object.assign(query, delivery.query), headers: { ...headers, ...delivery.headers } },
+					{ ...setup, parameters: { ...setup.parameters, options } },
+				);
+				const shown = JSON.stringify([result.items ?? [], result.body ?? null]);
+				return answerOk(result, true) && noPollutedPrototype(result.items) && (target.secrets ?? []).every((secret) => !shown.includes(secret));
 			});
 		});
 

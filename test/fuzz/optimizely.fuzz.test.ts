@@ -163,6 +163,7 @@ fuzzTrigger({
 	// what cannot be read or is over 100 events; 401 for a wrong caller.
 	allowedStatuses: [200, 400, 401],
 	limit: { events: 100, status: 400 },
+	secrets: [PASSWORD, Buffer.from(`${USER}:${PASSWORD}`).toString('base64')],
 	resend: (event) => ({ ...event, attempt: (typeof event.attempt === 'number' ? event.attempt : 1) + 1 }),
 	checkAnswer: (observed, authentic) =>
 		// A refused caller learns nothing but that: no counts, no reasons.

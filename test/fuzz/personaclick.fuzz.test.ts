@@ -76,4 +76,5 @@ fuzzTrigger({
 	accepts: (event) => personaclickEventSchema.safeParse(event).success,
 	itemMatches: (item, event) => isRecord(event) && item.eventKey === keyOf(event),
 	allowedStatuses: [200, 400, 401, 403],
+	secrets: [SECRET],
 });

@@ -183,6 +183,7 @@ fuzzTrigger({
 	itemMatches: (item, event) => isRecord(event) && item.event_id === event.event_id && item.eventKey === String(event.event_id).toLowerCase(),
 	// 200 done (an invalid event: done, not retried), 400 not retried; Prodege retries anything else.
 	allowedStatuses: [200, 400],
+	secrets: [SECRET],
 	checkAnswer: (observed, authentic) =>
 		authentic ||
 		(observed.status === 400 &&

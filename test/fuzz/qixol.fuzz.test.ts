@@ -127,6 +127,7 @@ fuzzTrigger({
 	accepts: (event) => qixolEventSchema.safeParse(canonicalOnce(event)).success,
 	itemMatches: (item, event) => isDeepStrictEqual(withoutKitFields(item), canonicalOnce(event)),
 	allowedStatuses: [200],
+	secrets: [SECRET],
 	checkAnswer: (observed, authentic) => authentic || isDeepStrictEqual(observed.body, REFUSED),
 	more: (property) => {
 		// XML: one event per delivery, parsed by n8n's own parser settings before the node sees it.

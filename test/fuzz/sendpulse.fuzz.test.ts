@@ -118,6 +118,7 @@ fuzzTrigger({
 	allowedStatuses: [200, 400, 401, 403],
 	limit: { events: 1000, status: 400 },
 	checkAnswer: keyOnlyWhenTaken,
+	secrets: [SECRET],
 });
 
 // ---- Automation 360 "Send webhook" ------------------------------------------------------------------
@@ -171,4 +172,5 @@ fuzzTrigger({
 	allowedStatuses: [200, 400, 401, 403],
 	limit: { events: 1000, status: 400 },
 	checkAnswer: keyOnlyWhenTaken,
+	secrets: [SECRET],
 });
