@@ -27,6 +27,7 @@ export class OptimizelyCampaignApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			description: 'The password of the REST API user, as customer support gave it to you',
 		},
 		{
 			displayName: 'Client ID',

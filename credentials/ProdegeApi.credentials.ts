@@ -37,7 +37,7 @@ export class ProdegeApi implements ICredentialType {
 			options: [
 				{ name: 'Production', value: 'production', description: 'https://surveypmr.prodegeapis.com/prodegemr' },
 				{ name: 'Staging', value: 'staging', description: 'https://surveypmr.prodegeapisqa.com/prodegemr' },
-				{ name: 'Custom URL', value: 'custom' },
+				{ name: 'Custom URL', value: 'custom', description: 'Another address, such as a proxy; enter it in Base URL' },
 			],
 			default: 'production',
 			description: 'Which Prodege API the key and secret belong to',
