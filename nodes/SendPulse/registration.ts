@@ -148,20 +148,26 @@ export async function registerWebhooks(context: IHookFunctions): Promise<void> {
 	);
 }
 
+const UNDO_TRIES = 2;
+
 /**
  * After a failed registration, removes whatever of this trigger is at SendPulse: a create whose answer was
  * lost may have been carried out all the same. Returns the error to throw, saying so if some are left.
  */
 async function undoRegistration(context: IHookFunctions, target: string, failure: unknown): Promise<unknown> {
-	try {
-		const mine = (await listWebhooks.call(context)).filter((webhook) => webhook.url === target);
-		for (const webhook of mine) await remove(context, webhook);
-		if (mine.length > 0) context.logger.info(`SendPulse: registration failed, so the ${mine.length} webhook(s) of this trigger were removed again`);
-	} catch (error) {
-		context.logger.warn(`SendPulse: could not remove this trigger's webhooks after a failed registration (${(error as Error).message})`);
-		if (failure instanceof Error) {
-			failure.message = `${failure.message}. Some webhooks of this trigger may be left in SendPulse: unpublish the workflow to remove them`;
+	// Two tries: the failure that broke the registration may still be going on.
+	for (let attempt = 1; attempt <= UNDO_TRIES; attempt++) {
+		try {
+			const mine = (await listWebhooks.call(context)).filter((webhook) => webhook.url === target);
+			for (const webhook of mine) await remove(context, webhook);
+			if (mine.length > 0) context.logger.info(`SendPulse: registration failed, so the ${mine.length} webhook(s) of this trigger were removed again`);
+			return failure;
+		} catch (error) {
+			context.logger.warn(`SendPulse: could not remove this trigger's webhooks after a failed registration, try ${attempt} of ${UNDO_TRIES} (${(error as Error).message})`);
 		}
+	}
+	if (failure instanceof Error) {
+		failure.message = `${failure.message}. Some webhooks of this trigger may be left in SendPulse: unpublish the workflow to remove them`;
 	}
 	return failure;
 }

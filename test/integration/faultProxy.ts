@@ -20,6 +20,8 @@ export interface FaultRule {
 	path?: RegExp;
 	/** How many matching requests get the fault (1 by default). */
 	times?: number;
+	/** How many matching requests pass untouched first (0 by default). */
+	skip?: number;
 	/** Before the request reaches the vendor (default), or after the vendor carried it out. */
 	phase?: 'before' | 'after';
 }
@@ -34,7 +36,7 @@ export interface ProxiedRequest {
 export class FaultProxy {
 	readonly requests: ProxiedRequest[] = [];
 	url = '';
-	private readonly rules: Array<FaultRule & { left: number }> = [];
+	private readonly rules: Array<FaultRule & { left: number; toSkip: number }> = [];
 	private readonly sockets = new Set<Socket>();
 	private readonly server: Server;
 	private readonly upstream: URL;
@@ -57,7 +59,7 @@ export class FaultProxy {
 	}
 
 	inject(rule: FaultRule): void {
-		this.rules.push({ ...rule, left: rule.times ?? 1 });
+		this.rules.push({ ...rule, left: rule.times ?? 1, toSkip: rule.skip ?? 0 });
 	}
 
 	clear(): void {
@@ -76,7 +78,12 @@ export class FaultProxy {
 
 	private take(method: string, path: string): FaultRule | undefined {
 		const rule = this.rules.find((candidate) => candidate.left > 0 && (!candidate.method || candidate.method === method) && (!candidate.path || candidate.path.test(path)));
-		if (rule) rule.left--;
+		if (!rule) return undefined;
+		if (rule.toSkip > 0) {
+			rule.toSkip--;
+			return undefined;
+		}
+		rule.left--;
 		return rule;
 	}
 

@@ -408,6 +408,30 @@ describe('faults in the vendor APIs: each fix, pinned', () => {
 		expect(mine()).toEqual([]);
 	});
 
+	it('SendPulse: when the first try to undo a failed registration fails too, the second removes what was left', async () => {
+		proxy.inject({ fault: { kind: 'reset' }, method: 'POST', path: /^\/v2\/email-service\/webhook$/, phase: 'after' });
+		// The registration lists once; the undo's first list fails.
+		proxy.inject({ fault: { kind: 'status', status: 503 }, method: 'GET', path: /^\/v2\/email-service\/webhook$/, skip: 1 });
+		const hook = setup();
+		const error = await failure(runLifecycle(node, 'create', hook));
+		expect(error.message).toBe('Could not reach SendPulse to create webhooks for open, redirect');
+		expect(hook.logs.map(({ message }) => message)).toContainEqual(expect.stringMatching(/try 1 of 2 \(SendPulse had a server error \(HTTP 503\)/));
+		expect(mine()).toEqual([]);
+	});
+
+	it('SendPulse: a registration that cannot be undone says that webhooks may be left, and unpublishing removes them', async () => {
+		proxy.inject({ fault: { kind: 'reset' }, method: 'POST', path: /^\/v2\/email-service\/webhook$/, phase: 'after' });
+		proxy.inject({ fault: { kind: 'status', status: 503 }, method: 'GET', path: /^\/v2\/email-service\/webhook$/, skip: 1, times: 2 });
+		const staticData: IDataObject = {};
+		const error = await failure(runLifecycle(node, 'create', setup(staticData)));
+		expect(error.message).toBe(
+			'Could not reach SendPulse to create webhooks for open, redirect. Some webhooks of this trigger may be left in SendPulse: unpublish the workflow to remove them',
+		);
+		expect(mine()).toEqual(events);
+		expect(await runLifecycle(node, 'delete', setup(staticData))).toBe(true);
+		expect(mine()).toEqual([]);
+	});
+
 	it('SendPulse: a create answered 200 with a body that is not JSON fails the publish, and leaves nothing', async () => {
 		proxy.inject({ fault: { kind: 'malformed' }, method: 'POST', path: /^\/v2\/email-service\/webhook$/, phase: 'after' });
 		const error = await failure(publish(setup()));
