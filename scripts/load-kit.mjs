@@ -1,0 +1,405 @@
+// Load with retries against a real n8n, shared by `npm run test:load` (one n8n process) and `npm run test:queue`
+// (n8n queue mode): per trigger, a workflow Trigger → Remove Duplicates, vendor-style deliveries with repeats
+// sent at a set concurrency, and the count of what n8n's executions emitted.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { join } from 'node:path';
+
+import { REPO_ROOT, deployWorkflow, log } from './n8n/index.mjs';
+import { startMock } from './n8n/mocks.mjs';
+import { sleep } from './n8n/util.mjs';
+import { planDeliveries, planEvents, targetUrl } from './simulator/deliver.mjs';
+import { findVendor, selectExamples } from './simulator/vendors.mjs';
+
+export const LIMITS = { maxCount: 10_000, maxConcurrency: 200, requestTimeoutMs: 30_000 };
+
+// Load secrets: n8n listens on 127.0.0.1 only.
+const TOKEN = 'load-webhook-token-7be0c4';
+const PRODEGE_SECRET = 'load-prodege-secret-91d3';
+const tokenCredential = (name) => ({ webhookSharedSecretApi: { name, data: { secret: TOKEN, location: 'query', name: 'token' } } });
+
+/**
+ * One load per trigger: the example workflow its trigger comes from, the examples the simulator sends, the
+ * credentials, the mock API it registers with (if any), and how deliveries are encoded and authenticated.
+ * Optimizely resends with `attempt` + 1 and Prodege resends identical deliveries (scripts/simulator/vendors.mjs).
+ */
+export const LOADS = {
+	personaclick: {
+		title: 'Personaclick',
+		example: 'personaclick-trigger.json',
+		events: 'all',
+		credentials: tokenCredential('Personaclick load token'),
+		encode: { secret: TOKEN },
+	},
+	optimizely: {
+		title: 'Optimizely Campaign',
+		example: 'optimizely-campaign-trigger.json',
+		// The example workflow subscribes to these two types.
+		events: ['open', 'click'],
+		mock: 'optimizely',
+		parameters: { options: { allowInsecureUrl: true } },
+		encode: {},
+	},
+	qixol: {
+		title: 'Qixol Promo',
+		example: 'qixol-promo-trigger.json',
+		events: 'all',
+		credentials: tokenCredential('Qixol Promo load token'),
+		encode: { secret: TOKEN, format: 'json' },
+	},
+	sendpulse: {
+		title: 'SendPulse',
+		example: 'sendpulse-trigger.json',
+		events: ['automation'],
+		credentials: tokenCredential('SendPulse load token'),
+		encode: { secret: TOKEN },
+	},
+	prodege: {
+		title: 'Prodege',
+		example: 'prodege-trigger.json',
+		events: 'all',
+		credentials: { prodegeApi: { name: 'Prodege load account', data: { apik: 'load-apik', secretKey: PRODEGE_SECRET, environment: 'production' } } },
+		encode: { secret: PRODEGE_SECRET, format: 'form' },
+	},
+};
+
+export const TRIGGER = 'Trigger';
+export const REMOVE_DUPLICATES = 'Remove Duplicates';
+const RECIPE_EXAMPLE = 'personaclick-trigger-remove-duplicates.json';
+
+function readExample(file) {
+	return JSON.parse(readFileSync(join(REPO_ROOT, 'examples', file), 'utf8'));
+}
+
+/**
+ * The load workflow: the example's trigger, followed by the Remove Duplicates node of the documented recipe
+ * (examples/personaclick-trigger-remove-duplicates.json). One run gives both figures: the trigger's items are
+ * what the static-data window let through, Remove Duplicates' items are what the recipe lets through.
+ */
+export function loadWorkflow(name, load, { removeDuplicates = true } = {}) {
+	const example = readExample(load.example);
+	const trigger = structuredClone(example.nodes.find((node) => node.webhookId !== undefined));
+	trigger.name = TRIGGER;
+	trigger.position = [0, 0];
+	trigger.parameters = { ...trigger.parameters, ...(load.parameters ?? {}) };
+	const nodes = [trigger];
+	const connections = {};
+	if (removeDuplicates) {
+		const recipe = readExample(RECIPE_EXAMPLE).nodes.find((node) => node.type === 'n8n-nodes-base.removeDuplicates');
+		nodes.push({ ...structuredClone(recipe), name: REMOVE_DUPLICATES, position: [240, 0] });
+		connections[TRIGGER] = { main: [[{ node: REMOVE_DUPLICATES, type: 'main', index: 0 }]] };
+	}
+	return { name, nodes, connections, settings: { executionOrder: 'v1' } };
+}
+
+/**
+ * Creates the load's credentials and mock API, publishes its workflow, and returns { url, workflowId, basicAuth,
+ * stop }. `api` is the main n8n's API; `webhookBase` the base URL the trigger's webhook is served at, if not the
+ * main's.
+ */
+export async function deployLoad(api, vendor, load, { name, removeDuplicates = true } = {}) {
+	let mock;
+	const credentials = {};
+	const wanted = { ...load.credentials };
+	if (load.mock) {
+		mock = await startMock(load.mock);
+		if (!mock) throw new Error(`The ${load.mock} mock API did not start`);
+		wanted[mock.credential.type] = { name: `${load.title} load (mock API)`, data: mock.credential.data };
+	}
+	try {
+		for (const [type, { name: credentialName, data }] of Object.entries(wanted)) {
+			const created = await api.createCredential({ name: credentialName, type, data });
+			credentials[type] = { id: created.id, name: created.name };
+		}
+		const workflow = loadWorkflow(name ?? `Load: ${load.title}`, load, { removeDuplicates });
+		const deployed = await deployWorkflow(api, workflow, { credentials });
+		// A trigger that registers itself at the vendor generates the basic-auth pair deliveries must carry.
+		let auth = {};
+		for (let tries = 0; mock && !auth.user && tries < 80; tries++) {
+			const args = mock.deliveryAuth(deployed.url);
+			if (args.length === 4) auth = { user: args[1], password: args[3] };
+			else await sleep(250);
+		}
+		if (mock && !auth.user) throw new Error(`${load.title}: the trigger did not register its webhook at the mock API`);
+		return { vendor, workflowId: deployed.id, url: deployed.url, path: new URL(deployed.url).pathname, auth, stop: async () => mock?.stop() };
+	} catch (error) {
+		await mock?.stop();
+		throw error;
+	}
+}
+
+/** Adds `n` × 2³² to a hex id, keeping its length: ids of different examples that share a prefix stay apart. */
+function spreadHex(id, n) {
+	if (n === 0 || typeof id !== 'string' || !/^[0-9a-f]+$/i.test(id)) return id;
+	const value = (BigInt(`0x${id}`) + (BigInt(n) << 32n)) % (1n << BigInt(4 * id.length));
+	return value.toString(16).padStart(id.length, '0');
+}
+
+/**
+ * The simulator's fresh Prodege ids overwrite the id's last hex digits with the round number, so the two
+ * examples (…c7cb, …c7d0) give the same id from round 16 on: a 10,000-event load would hold only 3,716
+ * distinct events for 7,944 planned. The load spreads the round above the digits where the examples differ.
+ */
+const DISTINCT_IDS = {
+	prodege: (vendor) => ({ ...vendor, fresh: (example, n) => ({ ...vendor.fresh(example, 0), event_id: spreadHex(example.event_id, n) }) }),
+};
+
+/**
+ * The deliveries of one load: `count` events (20 % vendor-style repeats by default), one event per delivery
+ * unless `batch` says otherwise, encoded and authenticated as the vendor sends them.
+ */
+export function planLoad(vendorName, load, { count, duplicateRate, seed, batch = 1, auth = {}, offset = 0 }) {
+	const found = findVendor(vendorName);
+	const vendor = DISTINCT_IDS[vendorName] ? DISTINCT_IDS[vendorName](found) : found;
+	const names = load.events === 'all' ? selectExamples(vendor, 'all') : load.events;
+	const events = planEvents(vendor, names, { count, duplicateRate, seed, offset });
+	const deliveries = planDeliveries(vendor, events, { batch, ...load.encode, ...auth });
+	return { events, deliveries, unique: events.filter((event) => !event.duplicate).length, repeats: events.filter((event) => event.duplicate).length };
+}
+
+/**
+ * Sends `deliveries` with at most `concurrency` in flight, delivery i to `urls[i % urls.length]`, and stops
+ * starting new ones after `timeoutMs`. A keep-alive agent, as a vendor's sender would use.
+ */
+export async function sendLoad(urls, deliveries, { concurrency, timeoutMs, onProgress = () => {} }) {
+	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+	const deadline = Date.now() + timeoutMs;
+	const answers = new Array(deliveries.length);
+	const began = Date.now();
+	let next = 0;
+	let done = 0;
+	const sendOne = (index) =>
+		new Promise((resolve) => {
+			const delivery = deliveries[index];
+			const target = targetUrl(urls[index % urls.length], delivery.query);
+			const started = Date.now();
+			const request = http.request(
+				target,
+				{ method: 'POST', agent, headers: { ...delivery.headers, 'content-length': Buffer.byteLength(delivery.body) }, timeout: LIMITS.requestTimeoutMs },
+				(response) => {
+					const chunks = [];
+					response.on('data', (chunk) => chunks.push(chunk));
+					response.on('end', () => resolve({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8').slice(0, 500), ms: Date.now() - started }));
+					response.on('error', (error) => resolve({ status: 0, error: error.message, ms: Date.now() - started }));
+				},
+			);
+			request.on('timeout', () => request.destroy(new Error(`no answer within ${LIMITS.requestTimeoutMs / 1000} s`)));
+			request.on('error', (error) => resolve({ status: 0, error: error.message, ms: Date.now() - started }));
+			request.end(delivery.body);
+		});
+	async function worker() {
+		while (next < deliveries.length && Date.now() < deadline) {
+			const index = next++;
+			answers[index] = await sendOne(index);
+			done++;
+			onProgress(done);
+		}
+	}
+	try {
+		await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, deliveries.length)) }, worker));
+	} finally {
+		agent.destroy();
+	}
+	return { answers, ms: Date.now() - began };
+}
+
+/** Answers by status, plus the 5xx, unanswered and not-sent counts, and latency percentiles. */
+export function summariseAnswers(answers, planned) {
+	const sent = answers.filter(Boolean);
+	const byStatus = {};
+	for (const answer of sent) byStatus[answer.status] = (byStatus[answer.status] ?? 0) + 1;
+	const times = sent.map((answer) => answer.ms).sort((a, b) => a - b);
+	const at = (q) => (times.length ? times[Math.min(times.length - 1, Math.floor(q * times.length))] : 0);
+	const errors = sent.filter((answer) => answer.status >= 500 || answer.status === 0);
+	return {
+		sent: sent.length,
+		notSent: planned - sent.length,
+		byStatus,
+		serverErrors: sent.filter((answer) => answer.status >= 500).length,
+		unanswered: sent.filter((answer) => answer.status === 0).length,
+		nonSuccess: sent.filter((answer) => answer.status < 200 || answer.status >= 300).length,
+		firstError: errors[0] ? `${errors[0].status || 'no answer'} ${errors[0].error ?? errors[0].body ?? ''}`.trim() : undefined,
+		ms: { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: times.at(-1) ?? 0 },
+	};
+}
+
+/** Every execution of a workflow, newest first, paging through the public API (250 at a time, bounded). */
+export async function listExecutions(api, workflowId, { includeData = false, maxPages = 400 } = {}) {
+	const all = [];
+	let cursor;
+	for (let page = 0; page < maxPages; page++) {
+		const query = new URLSearchParams({ workflowId: String(workflowId), limit: '250', includeData: String(includeData) });
+		if (cursor) query.set('cursor', cursor);
+		const answer = await api.public('GET', `/executions?${query}`);
+		if (answer.status !== 200) throw new Error(`Listing executions of workflow ${workflowId} answered ${answer.status}: ${JSON.stringify(answer.data).slice(0, 300)}`);
+		all.push(...answer.data.data);
+		cursor = answer.data.nextCursor;
+		if (!cursor) break;
+	}
+	return all;
+}
+
+const UNFINISHED = new Set(['new', 'running', 'waiting', 'unknown']);
+
+/**
+ * Waits until every execution of the workflow has finished and their number has stayed the same for
+ * `quietMs`: executions are saved after n8n answers, and in queue mode after a worker takes them. Bounded by
+ * `timeoutMs`; says what was left if it runs out.
+ */
+export async function settleExecutions(api, workflowId, { timeoutMs, quietMs = 4000, onPoll = () => {} }) {
+	const deadline = Date.now() + timeoutMs;
+	let last = -1;
+	let stableSince = Date.now();
+	let executions = [];
+	while (Date.now() < deadline) {
+		executions = await listExecutions(api, workflowId);
+		const unfinished = executions.filter((execution) => UNFINISHED.has(execution.status)).length;
+		onPoll(executions.length, unfinished);
+		if (executions.length !== last || unfinished > 0) {
+			last = executions.length;
+			stableSince = Date.now();
+		} else if (Date.now() - stableSince >= quietMs) {
+			return { settled: true, count: executions.length, unfinished: 0 };
+		}
+		await sleep(3000);
+	}
+	const unfinished = executions.filter((execution) => UNFINISHED.has(execution.status)).length;
+	return { settled: false, count: executions.length, unfinished };
+}
+
+function outputOf(execution, node) {
+	const run = execution.data?.resultData?.runData?.[node]?.[0];
+	return (run?.data?.main?.[0] ?? []).map((item) => item.json);
+}
+
+function tally(keys, unique) {
+	const counts = new Map();
+	for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+	const distinct = counts.size;
+	return {
+		items: keys.length,
+		distinct,
+		// Items beyond the first of their event: repeats that got through.
+		duplicates: keys.length - distinct,
+		// Unique events that never came out at all.
+		lost: Math.max(0, unique - distinct),
+		exact: keys.length === unique && distinct === unique,
+	};
+}
+
+/**
+ * Reads every execution with its data and counts, by `eventKey`, the items the trigger emitted (the
+ * static-data window's result) and those Remove Duplicates let through (the recipe's result).
+ */
+export async function countItems(api, workflowId, unique) {
+	const executions = await listExecutions(api, workflowId, { includeData: true });
+	const byStatus = {};
+	for (const execution of executions) byStatus[execution.status] = (byStatus[execution.status] ?? 0) + 1;
+	const triggerKeys = [];
+	const recipeKeys = [];
+	const errors = [];
+	for (const execution of executions) {
+		for (const item of outputOf(execution, TRIGGER)) triggerKeys.push(String(item.eventKey));
+		for (const item of outputOf(execution, REMOVE_DUPLICATES)) recipeKeys.push(String(item.eventKey));
+		const error = execution.data?.resultData?.error;
+		if (error && errors.length < 3) errors.push(`${error.message ?? ''} ${error.description ?? ''}`.trim());
+	}
+	return { executions: executions.length, byStatus, errors, trigger: tally(triggerKeys, unique), recipe: tally(recipeKeys, unique) };
+}
+
+/** What n8n logged that matters under load: the most frequent error lines, counted (first 200 characters). */
+export function logDigest(file, top = 6) {
+	let text = '';
+	try {
+		text = readFileSync(file, 'utf8');
+	} catch {
+		return [];
+	}
+	const interesting = /timeout|problem saving|not ready|constraint|error|failed|heap|memory|stalled/i;
+	const boring = /getaddrinfo|api\.n8n\.io|Strapi|system task run failed|Python task runner|deprecat|Could not sweep|reconcile background/i;
+	const counts = new Map();
+	for (const line of text.split('\n')) {
+		const trimmed = line.trim();
+		if (!trimmed || trimmed.startsWith('at ') || !interesting.test(trimmed) || boring.test(trimmed)) continue;
+		const key = trimmed.slice(0, 200);
+		counts.set(key, (counts.get(key) ?? 0) + 1);
+	}
+	return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([line, count]) => ({ count, line }));
+}
+
+/** Resident memory of a process and its children (n8n and its task runner), in MB, from /proc. */
+export function residentMb(pid) {
+	try {
+		const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+		return Math.round(kb / 1024);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Samples the resident memory of `pids` every `everyMs` until stopped; returns the peak and the samples (MB). */
+export function sampleMemory(pids, everyMs = 5000) {
+	const samples = [];
+	const take = () => samples.push(pids.reduce((sum, pid) => sum + (residentMb(pid) ?? 0), 0));
+	take();
+	const timer = setInterval(take, everyMs);
+	timer.unref();
+	return {
+		stop() {
+			clearInterval(timer);
+			take();
+			return { peakMb: Math.max(...samples), lastMb: samples.at(-1), samples };
+		},
+	};
+}
+
+/** Readiness, and one fresh event after the load that still starts an execution: n8n is healthy. */
+export async function healthCheck(api, baseUrls, deployed, vendor, load, { auth, executionsBefore }) {
+	const readiness = [];
+	for (const base of baseUrls) {
+		try {
+			const answer = await fetch(`${base}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
+			readiness.push(answer.status);
+		} catch {
+			readiness.push(0);
+		}
+	}
+	const { deliveries } = planLoad(vendor, load, { count: 1, duplicateRate: 0, seed: 1, auth, offset: 500_000 });
+	const urls = baseUrls.slice(-1).map((base) => `${base}${deployed.path}`);
+	const { answers } = await sendLoad(urls, deliveries, { concurrency: 1, timeoutMs: 30_000 });
+	const settled = await settleExecutions(api, deployed.workflowId, { timeoutMs: 60_000, quietMs: 1500 });
+	const canary = { status: answers[0]?.status ?? 0, newExecutions: settled.count - executionsBefore };
+	const healthy = readiness.every((status) => status === 200) && canary.status === 200 && canary.newExecutions === 1;
+	return { healthy, readiness, canary };
+}
+
+/** Seconds with one decimal. */
+export const seconds = (ms) => Math.round(ms / 100) / 10;
+
+/** A fixed-width table of the figures, one row per trigger. */
+export function figuresTable(results) {
+	const header = ['trigger', 'deliveries', 'unique', 'repeats', '5xx', 'no answer', 'executions', 'trigger items', 'slipped', 'lost', 'after RD', 'RD slipped', 'RD lost', 'send s', 'rate/s', 'settle s'];
+	const rows = results.map((r) => [
+		r.title,
+		r.deliveries,
+		r.unique,
+		r.repeats,
+		r.answers.serverErrors,
+		r.answers.unanswered,
+		r.count.executions,
+		r.count.trigger.items,
+		r.count.trigger.duplicates,
+		r.count.trigger.lost,
+		r.count.recipe.items,
+		r.count.recipe.duplicates,
+		r.count.recipe.lost,
+		seconds(r.sendMs),
+		Math.round(r.answers.sent / (r.sendMs / 1000)),
+		seconds(r.settleMs),
+	]);
+	const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => String(row[column]).length)));
+	const line = (cells) => cells.map((cell, column) => String(cell).padStart(widths[column])).join('  ');
+	return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+export { log };
