@@ -24,12 +24,13 @@ function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
 }
 
 /** A short, secret-free reason from the token endpoint's error body. */
-function vendorReason(body: unknown): string {
+/** SendPulse's own words on a refused token request, with the client secret taken out should it echo it. */
+function vendorReason(body: unknown, secret: string): string {
 	if (!body || typeof body !== 'object') return '';
 	const record = body as IDataObject;
 	const parts = [record.error_description, record.message, record.error]
 		.filter((part): part is string => typeof part === 'string' && part.length > 0)
-		.map((part) => part.slice(0, 200));
+		.map((part) => (secret ? part.split(secret).join('[redacted]') : part).slice(0, 200));
 	return parts.length > 0 ? ` SendPulse said: ${parts[0]}.` : '';
 }
 
@@ -118,7 +119,7 @@ export class SendPulseApi implements ICredentialType {
 		}
 		if (answer.statusCode >= 400) {
 			throw new UserError(
-				`SendPulse refused the client ID or secret (HTTP ${answer.statusCode}).${vendorReason(answer.body)} Copy both again from Account Settings → API in SendPulse.`,
+				`SendPulse refused the client ID or secret (HTTP ${answer.statusCode}).${vendorReason(answer.body, String(credentials.clientSecret ?? ''))} Copy both again from Account Settings → API in SendPulse.`,
 			);
 		}
 		throw new UserError(

@@ -425,10 +425,7 @@ describe('secrets: SendPulse', () => {
 		scan('SendPulse credential test (wrong secret)', await runCredentialTest(store({ clientSecret: 'wrong-secret' })));
 	});
 
-	// Known, and outside the nodes: the credential's token request quotes SendPulse's error_description as it
-	// came (credentials/SendPulseApi.credentials.ts, vendorReason). When that redacts the client secret, this
-	// test fails: make it an ordinary one then.
-	it.failing('credential test: a token endpoint that echoes the client secret is not repeated (known to fail)', async () => {
+	it('credential test: a token endpoint that echoes the client secret is not repeated', async () => {
 		api.failNext({ status: 400, pathPrefix: '/oauth', body: { error: `bad client_secret=${SECRETS.sendPulseClientSecret}` } });
 		const { message } = await runCredentialTest(store());
 		expect(message).not.toContain(SECRETS.sendPulseClientSecret);
