@@ -97,7 +97,7 @@ export function loadWorkflow(name, load, { removeDuplicates = true } = {}) {
  * stop }. `api` is the main n8n's API; `webhookBase` the base URL the trigger's webhook is served at, if not the
  * main's.
  */
-export async function deployLoad(api, vendor, load, { name, removeDuplicates = true } = {}) {
+export async function deployLoad(api, vendor, load, { name, removeDuplicates = true, webhookBaseUrl } = {}) {
 	let mock;
 	const credentials = {};
 	const wanted = { ...load.credentials };
@@ -112,7 +112,7 @@ export async function deployLoad(api, vendor, load, { name, removeDuplicates = t
 			credentials[type] = { id: created.id, name: created.name };
 		}
 		const workflow = loadWorkflow(name ?? `Load: ${load.title}`, load, { removeDuplicates });
-		const deployed = await deployWorkflow(api, workflow, { credentials });
+		const deployed = await deployWorkflow(api, workflow, { credentials, webhookBaseUrl });
 		// A trigger that registers itself at the vendor generates the basic-auth pair deliveries must carry.
 		let auth = {};
 		for (let tries = 0; mock && !auth.user && tries < 80; tries++) {
@@ -244,22 +244,31 @@ const UNFINISHED = new Set(['new', 'running', 'waiting', 'unknown']);
 /**
  * Waits until every execution of the workflow has finished and their number has stayed the same for
  * `quietMs`: executions are saved after n8n answers, and in queue mode after a worker takes them. Bounded by
- * `timeoutMs`; says what was left if it runs out.
+ * `timeoutMs`, and given up as stalled when no execution finishes (nor appears) for `stallMs`: an execution
+ * n8n never finishes holds the others behind it when they run one at a time.
  */
-export async function settleExecutions(api, workflowId, { timeoutMs, quietMs = 4000, onPoll = () => {} }) {
+export async function settleExecutions(api, workflowId, { timeoutMs, quietMs = 4000, stallMs = 300_000, onPoll = () => {} }) {
 	const deadline = Date.now() + timeoutMs;
 	let last = -1;
 	let stableSince = Date.now();
+	let lastProgress = Date.now();
+	let lastFinished = -1;
 	let executions = [];
 	while (Date.now() < deadline) {
 		executions = await listExecutions(api, workflowId);
 		const unfinished = executions.filter((execution) => UNFINISHED.has(execution.status)).length;
+		const finished = executions.length - unfinished;
 		onPoll(executions.length, unfinished);
+		if (finished !== lastFinished || executions.length !== last) lastProgress = Date.now();
+		lastFinished = finished;
 		if (executions.length !== last || unfinished > 0) {
 			last = executions.length;
 			stableSince = Date.now();
 		} else if (Date.now() - stableSince >= quietMs) {
 			return { settled: true, count: executions.length, unfinished: 0 };
+		}
+		if (unfinished > 0 && Date.now() - lastProgress >= stallMs) {
+			return { settled: false, stalled: true, count: executions.length, unfinished };
 		}
 		await sleep(3000);
 	}
@@ -307,22 +316,27 @@ export async function countItems(api, workflowId, unique) {
 	return { executions: executions.length, byStatus, errors, trigger: tally(triggerKeys, unique), recipe: tally(recipeKeys, unique) };
 }
 
-/** What n8n logged that matters under load: the most frequent error lines, counted (first 200 characters). */
-export function logDigest(file, top = 6) {
-	let text = '';
-	try {
-		text = readFileSync(file, 'utf8');
-	} catch {
-		return [];
-	}
+/**
+ * What n8n logged that matters under load: the most frequent error lines over `files` (one log or several),
+ * counted by their first 200 characters.
+ */
+export function logDigest(files, top = 6) {
 	const interesting = /timeout|problem saving|not ready|constraint|error|failed|heap|memory|stalled/i;
-	const boring = /getaddrinfo|api\.n8n\.io|Strapi|system task run failed|Python task runner|deprecat|Could not sweep|reconcile background/i;
+	const boring = /getaddrinfo|api\.n8n\.io|Strapi|system task run failed|Python task runner|deprecat|default for this variable|Could not sweep|reconcile background/i;
 	const counts = new Map();
-	for (const line of text.split('\n')) {
-		const trimmed = line.trim();
-		if (!trimmed || trimmed.startsWith('at ') || !interesting.test(trimmed) || boring.test(trimmed)) continue;
-		const key = trimmed.slice(0, 200);
-		counts.set(key, (counts.get(key) ?? 0) + 1);
+	for (const file of [files].flat()) {
+		let text = '';
+		try {
+			text = readFileSync(file, 'utf8');
+		} catch {
+			continue;
+		}
+		for (const line of text.split('\n')) {
+			const trimmed = line.trim();
+			if (!trimmed || trimmed.startsWith('at ') || !interesting.test(trimmed) || boring.test(trimmed)) continue;
+			const key = trimmed.slice(0, 200);
+			counts.set(key, (counts.get(key) ?? 0) + 1);
+		}
 	}
 	return [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([line, count]) => ({ count, line }));
 }
@@ -353,24 +367,145 @@ export function sampleMemory(pids, everyMs = 5000) {
 	};
 }
 
-/** Readiness, and one fresh event after the load that still starts an execution: n8n is healthy. */
-export async function healthCheck(api, baseUrls, deployed, vendor, load, { auth, executionsBefore }) {
+/**
+ * n8n is healthy: every readiness URL answers 200, and one fresh event after the load, sent to `canaryUrl`,
+ * is answered 200 and starts exactly one execution.
+ */
+export async function healthCheck(api, { readinessUrls, canaryUrl, deployed, vendor, load, auth, executionsBefore }) {
 	const readiness = [];
-	for (const base of baseUrls) {
+	for (const url of readinessUrls) {
 		try {
-			const answer = await fetch(`${base}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
+			const answer = await fetch(url, { signal: AbortSignal.timeout(5000) });
 			readiness.push(answer.status);
 		} catch {
 			readiness.push(0);
 		}
 	}
 	const { deliveries } = planLoad(vendor, load, { count: 1, duplicateRate: 0, seed: 1, auth, offset: 500_000 });
-	const urls = baseUrls.slice(-1).map((base) => `${base}${deployed.path}`);
-	const { answers } = await sendLoad(urls, deliveries, { concurrency: 1, timeoutMs: 30_000 });
+	const { answers } = await sendLoad([canaryUrl], deliveries, { concurrency: 1, timeoutMs: 30_000 });
 	const settled = await settleExecutions(api, deployed.workflowId, { timeoutMs: 60_000, quietMs: 1500 });
 	const canary = { status: answers[0]?.status ?? 0, newExecutions: settled.count - executionsBefore };
 	const healthy = readiness.every((status) => status === 200) && canary.status === 200 && canary.newExecutions === 1;
 	return { healthy, readiness, canary };
+}
+
+/**
+ * One trigger's load from start to figures: publish its workflow, send the deliveries (delivery i to
+ * `targets[i % targets.length]`, each a base URL serving production webhooks), wait for the executions, count
+ * their items, check health. Every wait is bounded by `left()`, the run's remaining budget.
+ */
+export async function runVendorLoad({ api, vendor, count, concurrency, duplicateRate, seed, batch, targets, readinessUrls, pids, left }) {
+	const load = LOADS[vendor];
+	const deployed = await deployLoad(api, vendor, load, { webhookBaseUrl: targets[0] });
+	try {
+		const plan = planLoad(vendor, load, { count, duplicateRate, seed, batch, auth: deployed.auth });
+		const urls = targets.map((base) => `${base}${deployed.path}`);
+		log(`${load.title}: ${plan.deliveries.length} deliveries (${plan.unique} unique events, ${plan.repeats} repeats) to ${urls.join(' and ')}`);
+		const memory = sampleMemory(pids());
+		let lastReport = Date.now();
+		const sendStart = Date.now();
+		const sent = await sendLoad(urls, plan.deliveries, {
+			concurrency,
+			timeoutMs: Math.max(10_000, Math.min(left() - 60_000, 90 * 60_000)),
+			onProgress(done) {
+				if (Date.now() - lastReport < 30_000) return;
+				lastReport = Date.now();
+				const rate = Math.round(done / ((Date.now() - sendStart) / 1000));
+				log(`${load.title}: ${done}/${plan.deliveries.length} answered (${rate}/s); n8n ${pids().reduce((sum, pid) => sum + (residentMb(pid) ?? 0), 0)} MB`);
+			},
+		});
+		const answers = summariseAnswers(sent.answers, plan.deliveries.length);
+		log(`${load.title}: sent in ${seconds(sent.ms)} s (${Math.round(answers.sent / (sent.ms / 1000))}/s); answers ${JSON.stringify(answers.byStatus)}; waiting for executions to finish`);
+		const settleStart = Date.now();
+		const settled = await settleExecutions(api, deployed.workflowId, {
+			timeoutMs: Math.max(30_000, Math.min(left() - 30_000, 45 * 60_000)),
+			onPoll(total, unfinished) {
+				if (!unfinished || Date.now() - lastReport < 30_000) return;
+				lastReport = Date.now();
+				log(`${load.title}: ${total} executions, ${unfinished} unfinished`);
+			},
+		});
+		const settleMs = Date.now() - settleStart;
+		const rss = memory.stop();
+		const countStart = Date.now();
+		const counted = await countItems(api, deployed.workflowId, plan.unique);
+		const result = {
+			vendor,
+			title: load.title,
+			deliveries: plan.deliveries.length,
+			events: plan.events.length,
+			unique: plan.unique,
+			repeats: plan.repeats,
+			answers,
+			sendMs: sent.ms,
+			settleMs,
+			settled,
+			countMs: Date.now() - countStart,
+			count: counted,
+			memoryMb: { peak: rss.peakMb, last: rss.lastMb },
+		};
+		result.health = await healthCheck(api, {
+			readinessUrls,
+			canaryUrl: urls.at(-1),
+			deployed,
+			vendor,
+			load,
+			auth: deployed.auth,
+			executionsBefore: counted.executions,
+		});
+		log(
+			`${load.title}: ${counted.executions} executions (${JSON.stringify(counted.byStatus)}); trigger emitted ${counted.trigger.items} items for ${plan.unique} unique events ` +
+				`(${counted.trigger.duplicates} repeats slipped through, ${counted.trigger.lost} lost); after Remove Duplicates ${counted.recipe.items} ` +
+				`(${counted.recipe.duplicates} repeats, ${counted.recipe.lost} lost); peak memory ${rss.peakMb} MB; healthy: ${result.health.healthy}`,
+		);
+		return result;
+	} finally {
+		await deployed.stop();
+	}
+}
+
+/** What did not hold, one line each. `exactRecipe`: Remove Duplicates must be exact (executions one at a time). */
+export function problemsOf(results, { vendors, exactRecipe }) {
+	const problems = [];
+	for (const r of results) {
+		if (r.answers.serverErrors > 0) problems.push(`${r.title}: ${r.answers.serverErrors} answers were 5xx (first: ${r.answers.firstError})`);
+		if (r.answers.unanswered > 0 || r.answers.notSent > 0) problems.push(`${r.title}: ${r.answers.unanswered} deliveries unanswered, ${r.answers.notSent} not sent`);
+		if (!r.settled.settled) {
+			problems.push(`${r.title}: executions did not settle (${r.settled.unfinished} unfinished${r.settled.stalled ? ', none finished for 5 minutes' : ''})`);
+		}
+		if (r.count.trigger.lost > 0) {
+			const how = r.answers.nonSuccess === 0 ? ', though every delivery was answered 2xx (accepted, then lost)' : '';
+			problems.push(`${r.title}: ${r.count.trigger.lost} unique events are in no execution${how}`);
+		}
+		if (exactRecipe && !r.count.recipe.exact) {
+			problems.push(`${r.title}: after Remove Duplicates ${r.count.recipe.items} items for ${r.unique} unique events (${r.count.recipe.duplicates} repeats, ${r.count.recipe.lost} lost)`);
+		}
+		if (!r.health.healthy) problems.push(`${r.title}: n8n unhealthy after the load (${JSON.stringify(r.health)})`);
+	}
+	if (results.length < vendors.length) problems.push(`${vendors.length - results.length} trigger(s) not loaded`);
+	return problems;
+}
+
+/** The printed report: settings, the table, memory, wall time, n8n's most frequent errors, and the verdict. */
+export function report({ heading, results, problems, exactRecipe, alive, wallMs, digest }) {
+	const lines = [''];
+	if (results.length > 0) {
+		lines.push(
+			heading,
+			'',
+			figuresTable(results),
+			'',
+			'  slipped: items beyond the first of their event (repeats that got through); lost: unique events never emitted;',
+			'  RD: after the Remove Duplicates node on {{ $json.eventKey }}; rate/s: deliveries answered per second.',
+			`  Peak n8n memory ${Math.max(...results.map((r) => r.memoryMb.peak))} MB; n8n alive at the end: ${alive}; wall time ${seconds(wallMs)} s`,
+		);
+		if (digest.length) lines.push("  Most frequent errors in n8n's logs:", ...digest.map(({ count, line }) => `    ${count} × ${line}`));
+		lines.push('');
+	}
+	if (problems.length > 0) lines.push(`Not as promised:\n  ${problems.join('\n  ')}`);
+	else if (exactRecipe) lines.push('Every promise held: zero 5xx, no event lost, exactly once after Remove Duplicates, n8n healthy.');
+	else lines.push('Zero 5xx, no event lost by the trigger, n8n healthy. Executions ran in parallel: Remove Duplicates was measured, not required to be exact.');
+	return `${lines.join('\n')}\n`;
 }
 
 /** Seconds with one decimal. */
