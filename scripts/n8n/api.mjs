@@ -133,13 +133,14 @@ export function productionUrl(baseUrl, workflow, path = 'webhook') {
 /**
  * Creates and publishes a workflow, then waits until its production URL is registered: registration finishes a
  * moment after publishing. A GET to a POST-only webhook answers "not registered for GET" once it exists, and
- * "not registered" before; neither starts an execution.
+ * "not registered" before; neither starts an execution. In queue mode, `webhookBaseUrl` is where production
+ * webhooks are served (a webhook process) when it is not the main process's URL.
  */
-export async function deployWorkflow(api, workflow, { credentials, keepWebhookIds, timeoutMs = 30_000 } = {}) {
+export async function deployWorkflow(api, workflow, { credentials, keepWebhookIds, timeoutMs = 30_000, webhookBaseUrl = api.baseUrl } = {}) {
 	const prepared = prepareWorkflow(workflow, credentials, { keepWebhookIds });
 	const created = await api.createWorkflow(prepared);
 	await api.publish(created.id);
-	const url = productionUrl(api.baseUrl, prepared);
+	const url = productionUrl(webhookBaseUrl, prepared);
 	await waitFor(
 		`the production webhook of "${prepared.name}" to be registered`,
 		async () => {

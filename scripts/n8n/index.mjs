@@ -15,6 +15,7 @@ export { N8nApi, OWNER, deployWorkflow, productionUrl } from './api.mjs';
 export { DEFAULT_N8N_VERSION, cacheRoot, ensureN8n, n8nVersion } from './install.mjs';
 export { REPO_ROOT, buildAndPack, installTarball } from './package.mjs';
 export { stopOnSignals } from './server.mjs';
+export { launchQueue } from './queue.mjs';
 export { log } from './util.mjs';
 
 /** A kept user folder already has a key, which n8n insists on: reuse it. */

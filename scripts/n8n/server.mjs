@@ -94,15 +94,23 @@ export function n8nEnvironment({ userFolder, port, brokerPort, encryptionKey, ex
 /**
  * Starts `n8n start` and resolves once its REST API answers. Returns a handle whose `stop()` ends n8n and its
  * task runner (SIGTERM, then SIGKILL after `graceMs`).
+ *
+ * For queue mode, `command` may be `webhook` or `worker` (with `args` such as `--concurrency=1`), and `ready`
+ * the paths that must answer 200 on `port` before it counts as started (default: readiness and, for `start`,
+ * the REST settings). A worker serves them only with QUEUE_HEALTH_CHECK_ACTIVE=true on QUEUE_HEALTH_CHECK_PORT.
  */
-export async function startN8n(n8n, { userFolder, port, encryptionKey, env = {}, echo = false, readyTimeoutMs = 180_000 }) {
+export async function startN8n(
+	n8n,
+	{ userFolder, port, encryptionKey, env = {}, echo = false, readyTimeoutMs = 180_000, command = 'start', args = [], ready },
+) {
 	const brokerPort = await freePort();
 	const logFile = join(userFolder, 'n8n.log');
 	const out = createWriteStream(logFile, { flags: 'a' });
 	const key = encryptionKey ?? randomBytes(24).toString('hex');
 	const childEnv = n8nEnvironment({ userFolder, port, brokerPort, encryptionKey: key, extra: env });
-	log(`Starting n8n ${n8n.version} on http://localhost:${port} (user folder ${userFolder}, log ${logFile})`);
-	const child = spawn(n8n.node, [n8n.main, 'start'], { env: childEnv, cwd: userFolder, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	const what = command === 'start' ? `n8n ${n8n.version}` : `n8n ${n8n.version} ${command}`;
+	log(`Starting ${what} on http://localhost:${port} (user folder ${userFolder}, log ${logFile})`);
+	const child = spawn(n8n.node, [n8n.main, command, ...args], { env: childEnv, cwd: userFolder, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	running.add(child);
 	let exited;
 	const exitPromise = new Promise((resolve) => {
@@ -148,11 +156,11 @@ export async function startN8n(n8n, { userFolder, port, encryptionKey, env = {},
 		stop(graceMs = 20_000) {
 			stopping ??= (async () => {
 				if (exited) return;
-				log(`Stopping n8n (pid ${child.pid})`);
+				log(`Stopping ${what} (pid ${child.pid})`);
 				killGroup(child, 'SIGTERM');
 				const done = await Promise.race([exitPromise, idle(graceMs).then(() => undefined)]);
 				if (!done) {
-					log(`n8n did not stop within ${graceMs / 1000} s; killing it`);
+					log(`${what} did not stop within ${graceMs / 1000} s; killing it`);
 					killGroup(child, 'SIGKILL');
 					await Promise.race([exitPromise, idle(5000)]);
 				}
@@ -162,16 +170,18 @@ export async function startN8n(n8n, { userFolder, port, encryptionKey, env = {},
 			return stopping;
 		},
 	};
+	// 1.x reports ready before its REST routes exist.
+	const readyPaths = ready ?? (command === 'start' ? ['/healthz/readiness', '/rest/settings'] : ['/healthz/readiness']);
 	try {
 		await waitFor(
-			`n8n to answer on ${baseUrl}`,
+			`${what} to answer on ${baseUrl}`,
 			async () => {
-				if (exited) throw Object.assign(new Error(`n8n exited (${exited}) before it was ready`), { fatal: true });
-				const health = await fetch(`${baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(3000) });
-				if (!health.ok) return false;
-				// 1.x reports ready before its REST routes exist.
-				const settings = await fetch(`${baseUrl}/rest/settings`, { signal: AbortSignal.timeout(3000) });
-				return settings.ok;
+				if (exited) throw Object.assign(new Error(`${what} exited (${exited}) before it was ready`), { fatal: true });
+				for (const path of readyPaths) {
+					const answer = await fetch(`${baseUrl}${path}`, { signal: AbortSignal.timeout(3000) });
+					if (!answer.ok) return false;
+				}
+				return true;
 			},
 			{ timeoutMs: readyTimeoutMs, intervalMs: 500, isFatal: (error) => error.fatal },
 		);
@@ -179,6 +189,6 @@ export async function startN8n(n8n, { userFolder, port, encryptionKey, env = {},
 		await handle.stop(5000);
 		throw new Error(`${error.message}\nLast lines of ${logFile}:\n${tail(logFile)}`);
 	}
-	log(`n8n is ready at ${baseUrl}`);
+	log(`${what} is ready at ${baseUrl}`);
 	return handle;
 }
