@@ -122,14 +122,17 @@ export function mutate(valid: fc.Arbitrary<IDataObject>): fc.Arbitrary<unknown> 
 	});
 }
 
-/** Bodies that are not a valid delivery at all. */
+/**
+ * Bodies that are not a valid delivery at all. `size: 'max'` lets lengths range up to their maximum:
+ * fast-check's default size keeps them to about ten.
+ */
 export const malformedBody: fc.Arbitrary<Delivery> = fc.oneof(
-	fc.string({ maxLength: 200 }).map((text) => ({ rawBody: text, headers: { 'content-type': 'application/json' } })),
+	fc.string({ maxLength: 200, size: 'max' }).map((text) => ({ rawBody: text, headers: { 'content-type': 'application/json' } })),
 	fc.json().map((json) => ({ rawBody: json.slice(0, Math.max(1, json.length - 1)), headers: { 'content-type': 'application/json' } })),
-	fc.uint8Array({ maxLength: 200 }).map((bytes) => ({ rawBody: Buffer.from(bytes), headers: { 'content-type': 'application/octet-stream' } })),
+	fc.uint8Array({ maxLength: 200, size: 'max' }).map((bytes) => ({ rawBody: Buffer.from(bytes), headers: { 'content-type': 'application/octet-stream' } })),
 	fc.constant({ rawBody: '', headers: { 'content-type': 'application/json' } }),
 	fc.jsonValue().map((value) => ({ body: value, headers: { 'content-type': 'text/plain' } })),
-	fc.dictionary(fc.oneof(hostileKeys, fc.string({ maxLength: 10 })), fc.string({ maxLength: 30 })).map((fields) => ({
+	fc.dictionary(fc.oneof(hostileKeys, fc.string({ maxLength: 10 })), fc.string({ maxLength: 30, size: 'max' }), { maxKeys: 20, size: 'max' }).map((fields) => ({
 		body: fields,
 		rawBody: new URLSearchParams(fields).toString(),
 		headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -274,7 +277,7 @@ export function fuzzTrigger(target: FuzzTarget): void {
 		});
 
 		it('emits nothing from a batch of invalid events', async () => {
-			const batch = fc.tuple(encoding, fc.array(target.invalidEvent, { minLength: 1, maxLength: batchSize }));
+			const batch = fc.tuple(encoding, fc.array(target.invalidEvent, { minLength: 1, maxLength: batchSize, size: 'max' }));
 			await property('invalid batches', batch, async ([how, events]) => {
 				const sent = events.slice(0, how.maxEvents ?? events.length);
 				// The generator itself is checked: an "invalid" event the schema accepts is a test bug.
