@@ -121,18 +121,40 @@ export function sendPulseResponses(answer: KeyAnswer): ResponseContract {
 	return { ...standardResponses, accepted: taken, duplicate: taken, partlyInvalid: taken };
 }
 
-/** Unix seconds as ISO 8601 in UTC, which is what a Unix time means. */
-function isoFromUnix(seconds: number | undefined): string | null {
+/** Seconds or milliseconds whose ISO form Date writes exactly as luxon does: whole seconds, years 1000–9999. */
+const PLAIN_FROM_MS = Date.UTC(1000, 0, 1);
+const PLAIN_TO_MS = Date.UTC(10000, 0, 1);
+const plainIso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+
+/**
+ * Unix seconds as ISO 8601 in UTC, which is what a Unix time means. luxon builds a DateTime per call,
+ * which costs more than the rest of an event's handling: the common case is written with Date, to the
+ * same text, and luxon keeps the rest.
+ */
+export function isoFromUnix(seconds: number | undefined): string | null {
 	if (seconds === undefined) return null;
+	const ms = seconds * 1000;
+	if (Number.isInteger(seconds) && ms >= PLAIN_FROM_MS && ms < PLAIN_TO_MS) return plainIso(ms);
 	const time = DateTime.fromSeconds(seconds, { zone: 'utc' });
 	return time.isValid ? time.toISO({ suppressMilliseconds: true }) : null;
 }
 
+/** A real calendar date and time of day, years 1000–9999, ASCII digits: what luxon reads in UTC as written. */
+const PLAIN_DATE_TIME = /^([1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])$/;
+
 /**
  * `execution_date` ("YYYY-MM-DD HH:mm:ss") read in `zone`. SendPulse does not say which zone it uses, so
- * the zone is the user's choice (UTC by default), and the ISO twin carries it as an offset.
+ * the zone is the user's choice (UTC by default), and the ISO twin carries it as an offset. In UTC a plain
+ * date needs no zone rules, so luxon's format parser (slow per call) is kept for other zones and odd text.
  */
-function isoFromExecutionDate(text: string, zone: string): string | null {
+export function isoFromExecutionDate(text: string, zone: string): string | null {
+	const plain = zone === 'UTC' ? PLAIN_DATE_TIME.exec(text) : null;
+	if (plain) {
+		const [year, month, day, hour, minute, second] = plain.slice(1).map(Number);
+		const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+		// Date.UTC rolls 2023-02-30 over into March; luxon calls such a date invalid.
+		return new Date(ms).getUTCDate() === day ? plainIso(ms) : null;
+	}
 	const time = DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm:ss', { zone });
 	return time.isValid ? time.toISO({ suppressMilliseconds: true }) : null;
 }

@@ -53,12 +53,26 @@ export class DedupeWindow {
 	}
 
 	has(key: string): boolean {
-		return Object.prototype.hasOwnProperty.call(this.state.index, storedKey(key));
+		return this.holds(storedKey(key));
 	}
 
 	add(key: string): void {
-		const stored = storedKey(key);
-		if (!Object.prototype.hasOwnProperty.call(this.state.index, stored)) this.addStored(stored);
+		this.keep(storedKey(key));
+	}
+
+	/** The form a key is kept in: look it up and keep it under this, so it is worked out once per event. */
+	static storedKey(key: string): string {
+		return storedKey(key);
+	}
+
+	/** `has`, for a key already in its stored form. */
+	holds(stored: string): boolean {
+		return Object.prototype.hasOwnProperty.call(this.state.index, stored);
+	}
+
+	/** `add`, for a key already in its stored form. */
+	keep(stored: string): void {
+		if (!this.holds(stored)) this.addStored(stored);
 	}
 
 	get size(): number {

@@ -77,7 +77,7 @@ export interface TriggerDeclaration<TEvent extends object> {
 	/** Stable across redeliveries of the same event: the dedupe key. */
 	eventKey(event: TEvent): string;
 	filters?: ReadonlyArray<EventFilter<TEvent>>;
-	/** The item's JSON: the vendor's fields, plus normalised extras. */
+	/** The item's JSON: the vendor's fields, plus normalised extras. A new object, which the kit adds to. */
 	toItem?(event: TEvent): IDataObject;
 	responses: ResponseContract;
 	/**
@@ -242,12 +242,18 @@ export async function handleDelivery<TEvent extends object>(
 			? new DedupeWindow(this.getWorkflowStaticData('node'), capacity)
 			: undefined;
 	const seen = new Set<string>();
-	const fresh: Array<{ event: TEvent; key: string }> = [];
+	const fresh: Array<{ event: TEvent; key: string; stored?: string }> = [];
 	for (const { event } of wanted) {
 		const key = declaration.eventKey(event);
-		if (capacity > 0 && (seen.has(key) || window?.has(key))) continue;
+		if (capacity === 0) {
+			fresh.push({ event, key });
+			continue;
+		}
+		if (seen.has(key)) continue;
 		seen.add(key);
-		fresh.push({ event, key });
+		const stored = window ? DedupeWindow.storedKey(key) : undefined;
+		if (stored !== undefined && window?.holds(stored)) continue;
+		fresh.push({ event, key, stored });
 	}
 
 	const outcome: DeliveryOutcome = {
@@ -272,15 +278,15 @@ export async function handleDelivery<TEvent extends object>(
 	const metadata = options.includeRequestMetadata
 		? requestMetadata(headers, query, sourceIp, receivedAt, secretName)
 		: undefined;
-	const items: INodeExecutionData[] = fresh.map(({ event, key }) => ({
-		json: {
-			...(declaration.toItem ? declaration.toItem(event) : (event as IDataObject)),
-			eventName: declaration.eventName(event),
-			eventKey: key,
-			...(metadata ? { requestMetadata: metadata } : {}),
-		},
-	}));
-	for (const { key } of fresh) window?.add(key);
+	const items: INodeExecutionData[] = fresh.map(({ event, key }) => {
+		// toItem builds a new object; the event itself is copied, so the item never shares it.
+		const json = declaration.toItem ? declaration.toItem(event) : { ...(event as IDataObject) };
+		json.eventName = declaration.eventName(event);
+		json.eventKey = key;
+		if (metadata) json.requestMetadata = metadata;
+		return { json };
+	});
+	for (const { stored } of fresh) if (stored !== undefined) window?.keep(stored);
 
 	if (responseMode === 'lastNode') return { workflowData: [items] };
 	send(this, reply);
