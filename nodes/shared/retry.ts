@@ -11,6 +11,25 @@ export interface RetryPolicy {
 	rateLimitRetries: number;
 	/** The longest Retry-After honoured by waiting; a longer one fails at once, and the error can say when to try again. */
 	maxWaitSeconds: number;
+	/** When set (ms since the epoch), no further try is started, nor a wait begun that would end, after it. */
+	deadline?: number;
+}
+
+/** One try and no more. */
+export const ONE_TRY: RetryPolicy = { transientRetries: 0, rateLimitRetries: 0, maxWaitSeconds: 0 };
+
+/**
+ * Undoing a failed publish: the fault that broke it may still be going on, so each call gets more tries
+ * than usual (about 5 s of backoff in all). n8n's activation waits on the undo, so waits stay short, a
+ * longer Retry-After ends the tries at once (the vendor will refuse until then), and no try starts after
+ * UNDO_BUDGET_MS.
+ */
+export const UNDO_RETRIES = { transientRetries: 5, rateLimitRetries: 3, maxWaitSeconds: 5 } as const;
+export const UNDO_BUDGET_MS = 30_000;
+
+/** A vendor's policy made persistent for an undo that starts now. */
+export function undoPolicy<P extends RetryPolicy>(base: P, now = Date.now()): P {
+	return { ...base, ...UNDO_RETRIES, deadline: now + UNDO_BUDGET_MS };
 }
 
 /** One try: its value, or what it failed with and the error to throw if no further try is made. */
@@ -53,7 +72,7 @@ export async function withRetries<T>(
 		const outcome = await attempt();
 		if ('value' in outcome) return outcome.value;
 		const wait = nextWait(outcome.failure, policy, tried);
-		if (wait === undefined) throw outcome.error;
+		if (wait === undefined || (policy.deadline !== undefined && Date.now() + wait >= policy.deadline)) throw outcome.error;
 		onRetry(outcome.error, wait);
 		await sleep(wait);
 	}
