@@ -6,7 +6,7 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IHookFunctions, type JsonObject } from 'n8n-workflow';
 import { randomBytes } from 'crypto';
 
-import { isTransient, publicUrlProblem, vendorStatus } from '../shared';
+import { isTransient, publicUrlProblem, undoPolicy, vendorStatus } from '../shared';
 import {
 	type RequestPolicy,
 	type RestWebhook,
@@ -206,7 +206,7 @@ async function retireAll(ctx: IHookFunctions, url: string, known: Iterable<strin
 function cannotRemove(ctx: IHookFunctions, left: string[], prefix: string): NodeApiError {
 	return new NodeApiError(ctx.getNode(), { left } as JsonObject, {
 		message: `${prefix}${left.length} ${VENDOR} webhook(s) could not be removed: ${left.join('; ')}`,
-		description: `Deactivate the workflow again to retry, or delete them with the Optimizely Campaign node (Webhook > Delete, "Deactivate First" on).`,
+		description: `Deactivate the workflow again to retry (publishing it again takes them over, so none is doubled), or delete them with the Optimizely Campaign node (Webhook > Delete, "Deactivate First" on).`,
 	});
 }
 
@@ -263,10 +263,11 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 		return true;
 	}
 
-	// Undo: nothing of this node stays registered at this URL, so the next activation starts clean.
+	// Undo: nothing of this node stays registered at this URL, so the next activation starts clean. The
+	// fault that broke the registration may still be going on, so the undo tries harder, within a deadline.
 	delete registration.webhooks[url];
 	save(this, registration);
-	const left = await retireAll(this, url, touched, how);
+	const left = await retireAll(this, url, touched, undoPolicy(how));
 	const failure = result.error;
 	const reason = failure instanceof Error ? failure.message : String(failure);
 	const summary = `Could not register the ${VENDOR} webhooks (${types.join(', ')}): ${reason}`;
