@@ -14,7 +14,17 @@ import {
 } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { type FailureTexts, type VendorFailure, readAnswer, readThrown, vendorApiError } from '../shared';
+import {
+	type Attempt,
+	ONE_TRY,
+	type FailureTexts,
+	type RetryPolicy,
+	type VendorFailure,
+	readAnswer,
+	readThrown,
+	vendorApiError,
+	withRetries,
+} from '../shared';
 
 export const SENDPULSE_CREDENTIAL = 'sendPulseApi';
 const DEFAULT_BASE_URL = 'https://api.sendpulse.com';
@@ -128,41 +138,48 @@ export async function baseUrl(this: ApiContext): Promise<string> {
 	return (value || DEFAULT_BASE_URL).replace(/\/+$/, '');
 }
 
-/** One authenticated call. Errors become NodeApiErrors with `action` in their message. */
+/**
+ * One authenticated call. Errors become NodeApiErrors with `action` in their message. One try, as the
+ * errors tell the user when to try again; `retry` allows more, only for calls safe to repeat.
+ */
 export async function sendPulseRequest(
 	this: ApiContext,
 	action: string,
 	method: IHttpRequestMethods,
 	path: string,
-	options: { body?: IDataObject; qs?: IDataObject; itemIndex?: number } = {},
+	options: { body?: IDataObject; qs?: IDataObject; itemIndex?: number; retry?: RetryPolicy } = {},
 ): Promise<unknown> {
 	const baseURL = await baseUrl.call(this);
-	let answer: unknown;
-	try {
-		answer = await this.helpers.httpRequestWithAuthentication.call(this, SENDPULSE_CREDENTIAL, {
-			method,
-			baseURL,
-			url: path,
-			body: options.body,
-			qs: options.qs,
-			json: true,
-			// Without one, n8n waits for an answer for as long as the connection stays open.
-			timeout: REQUEST_TIMEOUT_MS,
-		});
-	} catch (error) {
-		throw apiError(this.getNode(), readFailure(error, await secretsOf(this, options.body)), action, options.itemIndex);
-	}
-	// A body that is not JSON (n8n hands it over as text): the call may or may not have been carried out.
-	if (typeof answer === 'string' && answer.trim() !== '') {
-		throw apiError(this.getNode(), { status: 200 }, action, options.itemIndex);
-	}
-	// Some endpoints answer 200 with `success: false`.
-	const record = asRecord(answer);
-	if (record && record.success === false) {
-		const words = readAnswer({ statusCode: 400, headers: {}, body: record }, { quote: QUOTE, secrets: await secretsOf(this, options.body) });
-		throw apiError(this.getNode(), { status: 400, vendorMessage: words.vendorMessage }, action, options.itemIndex);
-	}
-	return answer;
+	const failed = (failure: VendorFailure): Attempt<unknown> => ({ failure, error: apiError(this.getNode(), failure, action, options.itemIndex) });
+	const attempt = async (): Promise<Attempt<unknown>> => {
+		let answer: unknown;
+		try {
+			answer = await this.helpers.httpRequestWithAuthentication.call(this, SENDPULSE_CREDENTIAL, {
+				method,
+				baseURL,
+				url: path,
+				body: options.body,
+				qs: options.qs,
+				json: true,
+				// Without one, n8n waits for an answer for as long as the connection stays open.
+				timeout: REQUEST_TIMEOUT_MS,
+			});
+		} catch (error) {
+			return failed(readFailure(error, await secretsOf(this, options.body)));
+		}
+		// A body that is not JSON (n8n hands it over as text): the call may or may not have been carried out.
+		if (typeof answer === 'string' && answer.trim() !== '') return failed({ status: 200 });
+		// Some endpoints answer 200 with `success: false`.
+		const record = asRecord(answer);
+		if (record && record.success === false) {
+			const words = readAnswer({ statusCode: 400, headers: {}, body: record }, { quote: QUOTE, secrets: await secretsOf(this, options.body) });
+			return failed({ status: 400, vendorMessage: words.vendorMessage });
+		}
+		return { value: answer };
+	};
+	return await withRetries(attempt, options.retry ?? ONE_TRY, (error, wait) =>
+		this.logger.debug(`SendPulse: ${error.message}; trying again in ${wait} ms`),
+	);
 }
 
 /** The rows of an answer: `data` may hold a list or one row, and may itself be wrapped in `data`. */
@@ -190,9 +207,9 @@ function parseRows<T>(context: ApiContext, answer: unknown, schema: z.ZodType<T,
 	return parsed;
 }
 
-export async function listWebhooks(this: ApiContext, itemIndex?: number): Promise<SendPulseWebhook[]> {
+export async function listWebhooks(this: ApiContext, itemIndex?: number, retry?: RetryPolicy): Promise<SendPulseWebhook[]> {
 	const action = 'list webhooks';
-	const answer = await sendPulseRequest.call(this, action, 'GET', WEBHOOKS_PATH, { itemIndex });
+	const answer = await sendPulseRequest.call(this, action, 'GET', WEBHOOKS_PATH, { itemIndex, retry });
 	return parseRows(this, answer, webhookSchema, action);
 }
 
@@ -219,8 +236,12 @@ export async function updateWebhook(this: ApiContext, webhookId: string, url: st
 	});
 }
 
-export async function deleteWebhook(this: ApiContext, webhookId: string, itemIndex?: number): Promise<unknown> {
-	return await sendPulseRequest.call(this, `delete webhook ${webhookId}`, 'DELETE', `${WEBHOOKS_PATH}/${encodeURIComponent(webhookId)}`, { itemIndex });
+/** Safe to repeat with `retry`: a webhook already gone answers 404, which the caller may count as deleted. */
+export async function deleteWebhook(this: ApiContext, webhookId: string, itemIndex?: number, retry?: RetryPolicy): Promise<unknown> {
+	return await sendPulseRequest.call(this, `delete webhook ${webhookId}`, 'DELETE', `${WEBHOOKS_PATH}/${encodeURIComponent(webhookId)}`, {
+		itemIndex,
+		retry,
+	});
 }
 
 const PAGE = 100;

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { NodeApiError, NodeOperationError, type IDataObject, type IHookFunctions, type JsonObject } from 'n8n-workflow';
 
-import { SHARED_SECRET_CREDENTIAL, hostProblem, redactError } from '../shared';
+import { ONE_TRY, type RetryPolicy, SHARED_SECRET_CREDENTIAL, hostProblem, redactError, undoPolicy } from '../shared';
 import { baseUrl, createWebhooks, deleteWebhook, listWebhooks, type SendPulseWebhook } from './api';
 
 /**
@@ -80,9 +80,9 @@ function withoutToken(error: unknown, target: string): unknown {
 }
 
 /** Deletes a webhook; one already gone counts as deleted. */
-async function remove(context: IHookFunctions, webhook: SendPulseWebhook): Promise<void> {
+async function remove(context: IHookFunctions, webhook: SendPulseWebhook, retry?: RetryPolicy): Promise<void> {
 	try {
-		await deleteWebhook.call(context, webhook.id);
+		await deleteWebhook.call(context, webhook.id, undefined, retry);
 	} catch (error) {
 		// A 404 means it was removed already, in SendPulse or by an earlier run.
 		if (error instanceof NodeApiError && error.httpCode === '404') return;
@@ -148,26 +148,40 @@ export async function registerWebhooks(context: IHookFunctions): Promise<void> {
 	);
 }
 
-const UNDO_TRIES = 2;
-
 /**
  * After a failed registration, removes whatever of this trigger is at SendPulse: a create whose answer was
- * lost may have been carried out all the same. Returns the error to throw, saying so if some are left.
+ * lost may have been carried out all the same. The fault that broke the registration may still be going
+ * on, so every call tries harder than usual, within a deadline, and one webhook that cannot be removed
+ * does not keep the others. Returns the error to throw, saying what is left, if anything.
  */
 async function undoRegistration(context: IHookFunctions, target: string, failure: unknown): Promise<unknown> {
-	// Two tries: the failure that broke the registration may still be going on.
-	for (let attempt = 1; attempt <= UNDO_TRIES; attempt++) {
+	const retry = undoPolicy(ONE_TRY);
+	let mine: SendPulseWebhook[];
+	try {
+		mine = (await listWebhooks.call(context, undefined, retry)).filter((webhook) => webhook.url === target);
+	} catch (error) {
+		return withLeftovers(context, failure, `webhooks of this trigger may be left in SendPulse, as they could not be listed (${(error as Error).message})`);
+	}
+	const left: string[] = [];
+	for (const webhook of mine) {
 		try {
-			const mine = (await listWebhooks.call(context)).filter((webhook) => webhook.url === target);
-			for (const webhook of mine) await remove(context, webhook);
-			if (mine.length > 0) context.logger.info(`SendPulse: registration failed, so the ${mine.length} webhook(s) of this trigger were removed again`);
-			return failure;
+			await remove(context, webhook, retry);
 		} catch (error) {
-			context.logger.warn(`SendPulse: could not remove this trigger's webhooks after a failed registration, try ${attempt} of ${UNDO_TRIES} (${(error as Error).message})`);
+			left.push(`${webhook.id} (${(error as Error).message})`);
 		}
 	}
+	if (mine.length > left.length) {
+		context.logger.info(`SendPulse: registration failed, so ${mine.length - left.length} webhook(s) of this trigger were removed again`);
+	}
+	if (left.length === 0) return failure;
+	return withLeftovers(context, failure, `${left.length} SendPulse webhook(s) of this trigger could not be removed: ${left.join('; ')}`);
+}
+
+/** The registration's error, saying what it left and how to remove it. */
+function withLeftovers(context: IHookFunctions, failure: unknown, left: string): unknown {
+	context.logger.warn(`SendPulse: after a failed registration: ${left}`);
 	if (failure instanceof Error) {
-		failure.message = `${failure.message}. Some webhooks of this trigger may be left in SendPulse: unpublish the workflow to remove them`;
+		failure.message = `${failure.message}. Also, ${left}. Unpublish the workflow to remove them; publishing it again takes them over, without duplicates`;
 	}
 	return failure;
 }
