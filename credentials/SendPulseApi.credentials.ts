@@ -12,6 +12,11 @@ import {
 
 const DEFAULT_BASE_URL = 'https://api.sendpulse.com';
 
+/** How long the token request may take: as every API call, since n8n sets no timeout of its own. */
+const TOKEN_TIMEOUT_MS = 30_000;
+
+const TIMED_OUT = /time ?out|timed out|ETIMEDOUT|ECONNABORTED|aborted/i;
+
 /** The vendor's answer to a token request, as far as this credential relies on it. */
 interface TokenAnswer {
 	statusCode: number;
@@ -23,7 +28,6 @@ function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
 	return raw.replace(/\/+$/, '');
 }
 
-/** A short, secret-free reason from the token endpoint's error body. */
 /** SendPulse's own words on a refused token request, with the client secret taken out should it echo it. */
 function vendorReason(body: unknown, secret: string): string {
 	if (!body || typeof body !== 'object') return '';
@@ -100,9 +104,16 @@ export class SendPulseApi implements ICredentialType {
 				json: true,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
+				// Without one, a token endpoint that never answers holds a publish or a credential test for good.
+				timeout: TOKEN_TIMEOUT_MS,
 			})) as TokenAnswer;
 		} catch (error) {
-			const code = (error as { code?: unknown }).code;
+			const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
+			if ([code, name, message].some((clue) => typeof clue === 'string' && TIMED_OUT.test(clue))) {
+				throw new UserError(
+					`SendPulse did not answer the token request at ${url} within ${TOKEN_TIMEOUT_MS / 1000} s. Try again later; if it persists, check the Base URL.`,
+				);
+			}
 			throw new UserError(
 				`Could not reach SendPulse at ${url}${typeof code === 'string' ? ` (${code})` : ''}. Check the Base URL and that n8n can reach the internet.`,
 			);

@@ -2,7 +2,7 @@
  * A local stand-in for the SendPulse REST API, on 127.0.0.1, for tests and demos. It implements what the
  * SendPulse nodes call: the client-credentials token endpoint (tokens expire, on a clock tests can move),
  * the email-service webhook endpoints, and the mailing-list (address book) listing. Tests can queue
- * failures (401, 429, 5xx) to see how the nodes cope.
+ * failures (401, 429, 5xx, or no answer at all) to see how the nodes cope.
  *
  * The success shapes follow the answers third-party SDKs record for SendPulse. SendPulse publishes no error
  * bodies for these endpoints, so the error bodies here are this mock's own.
@@ -64,6 +64,8 @@ export interface QueuedFailure {
 	headers?: Record<string, string>;
 	/** How many matching requests fail (1 by default). */
 	times?: number;
+	/** Never answer, instead of answering with the status: the client must give up by itself. */
+	hang?: boolean;
 }
 
 export interface SendPulseMockOptions {
@@ -189,6 +191,7 @@ export async function startSendPulseMock(options: SendPulseMockOptions = {}): Pr
 		}
 
 		const failure = takeFailure(path);
+		if (failure?.hang) return new Promise<number>(() => undefined);
 		if (failure) {
 			const fallback =
 				failure.status === 429
