@@ -32,7 +32,7 @@ function niceTicks(max, count = 5) {
 	return ticks;
 }
 
-const formatNumber = (value) => (value >= 10_000 ? `${Math.round(value / 1000)}k` : value.toLocaleString('en'));
+const formatNumber = (value) => value.toLocaleString('en');
 
 /**
  * `series`: [{ label, points: [{ x, y, min, max }] }], x being the batch size (plotted on a log scale, since
