@@ -31,6 +31,8 @@ export interface ProxiedRequest {
 	path: string;
 	status: number;
 	fault?: Fault['kind'];
+	/** The Retry-After a status fault was sent with. */
+	retryAfter?: string;
 }
 
 export class FaultProxy {
@@ -148,6 +150,7 @@ export class FaultProxy {
 				return;
 			default: {
 				record.status = fault.status;
+				record.retryAfter = fault.retryAfter;
 				const headers: Record<string, string> = { 'Content-Type': 'application/json' };
 				if (fault.retryAfter !== undefined) headers['Retry-After'] = fault.retryAfter;
 				res.writeHead(fault.status, headers);
