@@ -1,22 +1,34 @@
-import { createHash } from 'crypto';
+import * as crypto from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 export const DEFAULT_DEDUPE_WINDOW = 10_000;
 
 /**
- * The stored shape: a ring of the most recent keys, oldest overwritten first, and an index for O(1)
- * look-ups. Both are plain JSON so that n8n can keep them in the workflow's static data.
+ * n8n reads a workflow's static data from its database for every webhook call and writes it back whenever
+ * it changed, so the window's stored size is paid twice per delivery. Keys are kept as fixed-width
+ * digests, oldest first: 12 characters (72 bits of SHA-256) per key, 120 KB for the default 10,000 keys,
+ * where the keys themselves as an array and an index took about 1 MB. At 72 bits, the chance that a new
+ * event's digest matches one of 10,000 others is about 1 in 10^17. The digests are kept in chunks of 128,
+ * so that a delivery changes the newest chunk and the oldest, not one long string.
  */
+export const DIGEST_LENGTH = 12;
+const CHUNK_LENGTH = 128 * DIGEST_LENGTH;
+
 interface WindowState extends IDataObject {
 	capacity: number;
-	head: number;
-	ring: string[];
-	index: Record<string, number>;
+	/** Digests, oldest first, DIGEST_LENGTH characters each, in chunks of at most CHUNK_LENGTH characters. */
+	chunks: string[];
 }
 
-/** Long keys are hashed so the window's size stays bounded; the prefix keeps keys off Object.prototype. */
-function storedKey(key: string): string {
-	return key.length <= 120 ? `#${key}` : `#sha256:${createHash('sha256').update(key).digest('base64url')}`;
+/** Node 20.12 and later hash in one call, several times faster than a Hash object for short keys. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
+
+/** The stored form of a key: its digest. */
+function digestOf(key: string): string {
+	const text = oneShotHash
+		? oneShotHash('sha256', key, 'base64url')
+		: crypto.createHash('sha256').update(key).digest('base64url');
+	return text.slice(0, DIGEST_LENGTH);
 }
 
 function isWindowState(value: unknown): value is WindowState {
@@ -25,70 +37,181 @@ function isWindowState(value: unknown): value is WindowState {
 		typeof state === 'object' &&
 		state !== null &&
 		typeof state.capacity === 'number' &&
-		Array.isArray(state.ring) &&
-		typeof state.index === 'object' &&
-		state.index !== null &&
-		typeof state.head === 'number'
+		Array.isArray(state.chunks) &&
+		state.chunks.every((chunk) => typeof chunk === 'string' && chunk.length % DIGEST_LENGTH === 0)
 	);
 }
 
-/** A bounded window of recently seen event keys, kept in a static-data object under `dedupe`. */
+function* tagsIn(chunk: string): Generator<string> {
+	for (let at = 0; at < chunk.length; at += DIGEST_LENGTH) yield chunk.slice(at, at + DIGEST_LENGTH);
+}
+
+/**
+ * A window as this process knows it: its chunks, and the same digests as a multiset for O(1) look-ups
+ * (building one costs about a millisecond for 10,000 keys).
+ *
+ * n8n reads static data when a call arrives and saves it after the trigger has answered, so the next call
+ * often reads it before the save: the keys of the deliveries just before are missing from what it reads.
+ * So a window is remembered per workflow and node, and what n8n hands over is merged into it rather than
+ * trusted: the digests it holds that this process has never written (another process's, in queue mode)
+ * are added. Chunks this process wrote itself, however old, are known by their text and skipped, so a stale
+ * copy never brings back keys already evicted.
+ */
+interface Memory {
+	chunks: string[];
+	counts: Map<string, number>;
+	/** Chunk texts this process wrote lately. */
+	written: Set<string>;
+}
+
+const WRITTEN_KEPT = 512;
+const MEMORIES_KEPT = 16;
+/** Scoped windows, most recently used last. */
+const memories = new Map<string, Memory>();
+/** Windows without a scope, found by their state object. */
+const memoryOfState = new WeakMap<WindowState, Memory>();
+
+function remember(memory: Memory, chunk: string): void {
+	if (memory.written.size >= WRITTEN_KEPT) memory.written.clear();
+	memory.written.add(chunk);
+}
+
+function memoryOf(chunks: string[]): Memory {
+	const memory: Memory = { chunks: [], counts: new Map(), written: new Set() };
+	for (const chunk of chunks) {
+		memory.chunks.push(chunk);
+		remember(memory, chunk);
+		for (const tag of tagsIn(chunk)) memory.counts.set(tag, (memory.counts.get(tag) ?? 0) + 1);
+	}
+	return memory;
+}
+
+/** Whether a state holds exactly the chunks a memory has. Newest first: that is where copies differ. */
+function mirrors(memory: Memory, chunks: string[]): boolean {
+	if (memory.chunks.length !== chunks.length) return false;
+	for (let i = chunks.length - 1; i >= 0; i--) if (memory.chunks[i] !== chunks[i]) return false;
+	return true;
+}
+
+/** The newest `capacity` digests of some chunks, in chunks. */
+function newest(chunks: string[], capacity: number): string[] {
+	let room = capacity * DIGEST_LENGTH;
+	const kept: string[] = [];
+	for (let i = chunks.length - 1; i >= 0 && room > 0; i--) {
+		const chunk = chunks[i].slice(-room);
+		kept.unshift(chunk);
+		room -= chunk.length;
+	}
+	return kept;
+}
+
+/**
+ * A bounded window of recently seen event keys, kept in a static-data object under `dedupe`. Look-ups and
+ * additions are O(1). `scope` names the window across calls (workflow, node, mode); without one, the window
+ * is only what the static data holds.
+ */
 export class DedupeWindow {
 	private readonly state: WindowState;
+	private readonly memory: Memory;
 
-	constructor(store: IDataObject, capacity: number) {
+	constructor(store: IDataObject, capacity: number, scope?: string) {
 		const existing = store.dedupe;
+		let state: WindowState;
 		if (isWindowState(existing) && existing.capacity === capacity) {
-			this.state = existing;
-			return;
+			state = existing;
+		} else {
+			// New, or resized: keep the newest keys that still fit. Anything else is started afresh.
+			const chunks = isWindowState(existing) && capacity > 0 ? newest(existing.chunks, capacity) : [];
+			state = { capacity, chunks };
+			store.dedupe = state;
+			state = store.dedupe as WindowState;
 		}
-		// New, or resized: keep the newest keys that still fit, oldest first.
-		const kept = isWindowState(existing)
-			? [...existing.ring.slice(existing.head), ...existing.ring.slice(0, existing.head)].slice(-capacity)
-			: [];
-		const state: WindowState = { capacity, head: 0, ring: [], index: {} };
-		store.dedupe = state;
-		this.state = store.dedupe as WindowState;
-		for (const key of kept) this.addStored(key);
+		this.state = state;
+
+		const key = scope === undefined ? undefined : `${scope}\u0000${capacity}`;
+		let memory = key === undefined ? memoryOfState.get(state) : memories.get(key);
+		if (!memory) {
+			memory = memoryOf(state.chunks);
+		} else if (!mirrors(memory, state.chunks)) {
+			this.memory = memory;
+			this.absorb(state.chunks);
+		}
+		this.memory = memory;
+		if (key === undefined) {
+			memoryOfState.set(state, memory);
+		} else {
+			memories.delete(key);
+			memories.set(key, memory);
+			if (memories.size > MEMORIES_KEPT) memories.delete(memories.keys().next().value as string);
+		}
+	}
+
+	/** The form a key is kept in: work it out once per event, then look it up and keep it under this. */
+	static storedKey(key: string): string {
+		return digestOf(key);
 	}
 
 	has(key: string): boolean {
-		return this.holds(storedKey(key));
+		return this.holds(digestOf(key));
 	}
 
 	add(key: string): void {
-		this.keep(storedKey(key));
-	}
-
-	/** The form a key is kept in: look it up and keep it under this, so it is worked out once per event. */
-	static storedKey(key: string): string {
-		return storedKey(key);
-	}
-
-	/** `has`, for a key already in its stored form. */
-	holds(stored: string): boolean {
-		return Object.prototype.hasOwnProperty.call(this.state.index, stored);
-	}
-
-	/** `add`, for a key already in its stored form. */
-	keep(stored: string): void {
-		if (!this.holds(stored)) this.addStored(stored);
+		this.keepAll([digestOf(key)]);
 	}
 
 	get size(): number {
-		return this.state.ring.length;
+		return this.memory.chunks.reduce((total, chunk) => total + chunk.length, 0) / DIGEST_LENGTH;
 	}
 
-	private addStored(stored: string): void {
-		const { state } = this;
-		if (state.ring.length < state.capacity) {
-			state.ring.push(stored);
-		} else {
-			const evicted = state.ring[state.head];
-			delete state.index[evicted];
-			state.ring[state.head] = stored;
-			state.head = (state.head + 1) % state.capacity;
+	/** `has`, for a key in its stored form. */
+	holds(stored: string): boolean {
+		return this.memory.counts.has(stored);
+	}
+
+	/** `add` for several keys in their stored form: those not yet held are kept, the oldest making room. */
+	keepAll(stored: readonly string[]): void {
+		const added = stored.filter((tag) => tag.length === DIGEST_LENGTH && this.append(tag));
+		if (added.length > 0) this.save();
+	}
+
+	/** Adds what a copy from n8n holds that this process never wrote; saves if that changed anything. */
+	private absorb(chunks: string[]): void {
+		let changed = !mirrors(this.memory, chunks);
+		for (const chunk of chunks) {
+			if (this.memory.written.has(chunk)) continue;
+			for (const tag of tagsIn(chunk)) changed = this.append(tag) || changed;
 		}
-		state.index[stored] = 1;
+		if (changed) this.save();
+	}
+
+	private append(tag: string): boolean {
+		const { chunks, counts } = this.memory;
+		if (counts.has(tag)) return false;
+		counts.set(tag, 1);
+		const last = chunks.length - 1;
+		if (last >= 0 && chunks[last].length < CHUNK_LENGTH) chunks[last] += tag;
+		else chunks.push(tag);
+		return true;
+	}
+
+	/** Evicts the oldest beyond capacity, and leaves the window in static data for n8n to save. */
+	private save(): void {
+		const { chunks, counts } = this.memory;
+		let excess = this.size * DIGEST_LENGTH - this.state.capacity * DIGEST_LENGTH;
+		while (excess > 0 && chunks.length > 0) {
+			const oldest = chunks[0];
+			const dropped = oldest.slice(0, excess);
+			for (const tag of tagsIn(dropped)) {
+				const count = counts.get(tag) ?? 0;
+				if (count > 1) counts.set(tag, count - 1);
+				else counts.delete(tag);
+			}
+			if (dropped.length === oldest.length) chunks.shift();
+			else chunks[0] = oldest.slice(excess);
+			excess -= dropped.length;
+		}
+		// Unchanged chunks are the same strings, whose hashes V8 keeps: remembering them again costs little.
+		for (const chunk of chunks) remember(this.memory, chunk);
+		this.state.chunks = [...chunks];
 	}
 }

@@ -144,6 +144,15 @@ function requestMetadata(
 	};
 }
 
+/** Names a trigger's dedupe window across calls: workflow, node, and test or production. */
+function windowScope(context: IWebhookFunctions): string | undefined {
+	const workflowId = typeof context.getWorkflow === 'function' ? context.getWorkflow()?.id : undefined;
+	if (!workflowId) return undefined;
+	const node = context.getNode();
+	const mode = typeof context.getMode === 'function' ? context.getMode() : '';
+	return [workflowId, node.id ?? node.name, mode].join('\u0000');
+}
+
 /**
  * Runs one delivery through the whole pipeline: authenticate, decode, split, validate, filter,
  * deduplicate, then answer as the vendor expects and emit one item per event.
@@ -239,7 +248,7 @@ export async function handleDelivery<TEvent extends object>(
 	const capacity = Math.max(0, Math.floor(options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW));
 	const window =
 		capacity > 0 && responseMode === 'onReceived'
-			? new DedupeWindow(this.getWorkflowStaticData('node'), capacity)
+			? new DedupeWindow(this.getWorkflowStaticData('node'), capacity, windowScope(this))
 			: undefined;
 	const seen = new Set<string>();
 	const fresh: Array<{ event: TEvent; key: string; stored?: string }> = [];
@@ -286,7 +295,7 @@ export async function handleDelivery<TEvent extends object>(
 		if (metadata) json.requestMetadata = metadata;
 		return { json };
 	});
-	for (const { stored } of fresh) if (stored !== undefined) window?.keep(stored);
+	window?.keepAll(fresh.flatMap(({ stored }) => (stored === undefined ? [] : [stored])));
 
 	if (responseMode === 'lastNode') return { workflowData: [items] };
 	send(this, reply);

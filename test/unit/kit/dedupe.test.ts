@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { DedupeWindow } from '../../../nodes/shared/dedupe';
+import { DIGEST_LENGTH, DedupeWindow } from '../../../nodes/shared/dedupe';
 
 describe('dedupe window', () => {
 	it('remembers keys and evicts the oldest first', () => {
@@ -59,7 +59,7 @@ describe('dedupe window', () => {
 		window.add(long);
 		expect(window.has(long)).toBe(true);
 		expect(window.has(`${long}x`)).toBe(false);
-		expect(JSON.stringify(store).length).toBeLessThan(300);
+		expect(JSON.stringify(store).length).toBeLessThan(100);
 		expect(window.has('__proto__')).toBe(false);
 		expect(window.has('constructor')).toBe(false);
 		window.add('__proto__');
@@ -70,10 +70,97 @@ describe('dedupe window', () => {
 		const store: IDataObject = {};
 		const window = new DedupeWindow(store, 50);
 		for (let i = 0; i < 1_000; i++) window.add(`key-${i}`);
-		const state = store.dedupe as { ring: string[]; index: IDataObject };
-		expect(state.ring).toHaveLength(50);
-		expect(Object.keys(state.index)).toHaveLength(50);
+		const state = store.dedupe as { chunks: string[] };
+		expect(state.chunks.join('')).toHaveLength(50 * DIGEST_LENGTH);
 		expect(window.has('key-949')).toBe(false);
 		expect(window.has('key-950')).toBe(true);
+	});
+
+	it('keeps 10,000 keys in about 120 KB of static data, whatever their length', () => {
+		const store: IDataObject = {};
+		const window = new DedupeWindow(store, 10_000);
+		window.keepAll(Array.from({ length: 12_000 }, (_, i) => DedupeWindow.storedKey(`open|mail-${i}|recipient-${i}|1564590054000`)));
+		expect(window.size).toBe(10_000);
+		expect(JSON.stringify(store).length).toBeLessThan(10_000 * DIGEST_LENGTH * 1.01);
+		expect(window.has('open|mail-1999|recipient-1999|1564590054000')).toBe(false);
+		expect(window.has('open|mail-2000|recipient-2000|1564590054000')).toBe(true);
+	});
+
+	it('adding many at once evicts the oldest, the new ones included when they alone overflow it', () => {
+		const window = new DedupeWindow({}, 3);
+		window.add('a');
+		window.keepAll(['b', 'c', 'd', 'e'].map(DedupeWindow.storedKey));
+		expect(['a', 'b'].some((key) => window.has(key))).toBe(false);
+		expect(['c', 'd', 'e'].every((key) => window.has(key))).toBe(true);
+		expect(window.size).toBe(3);
+	});
+
+	it('gives the same answers whether n8n hands over the same object or an equal copy from its database', () => {
+		const kept: IDataObject = {};
+		const first = new DedupeWindow(kept, 5);
+		['a', 'b', 'c'].forEach((key) => first.add(key));
+		// Two copies of one saved state, as two deliveries read it before either saves: each sees what was saved.
+		const saved = JSON.stringify(kept);
+		const one = new DedupeWindow(JSON.parse(saved) as IDataObject, 5);
+		const other = new DedupeWindow(JSON.parse(saved) as IDataObject, 5);
+		one.add('d');
+		expect(one.has('d')).toBe(true);
+		expect(other.has('d')).toBe(false);
+		expect(other.has('c')).toBe(true);
+		other.add('e');
+		expect(other.has('e') && !other.has('d')).toBe(true);
+		// The same object again, after it changed: its own additions are seen.
+		const again = new DedupeWindow(kept, 5);
+		again.add('f');
+		expect(new DedupeWindow(kept, 5).has('f')).toBe(true);
+	});
+
+	describe('remembered per workflow and node, as n8n hands over stale copies', () => {
+		const copy = (store: IDataObject) => JSON.parse(JSON.stringify(store)) as IDataObject;
+		let scope = 0;
+		const nextScope = () => `workflow-${++scope}\u0000node\u0000webhook`;
+
+		it('sees the keys of deliveries whose static data n8n had not saved yet', () => {
+			const where = nextScope();
+			const saved: IDataObject = {};
+			new DedupeWindow(saved, 100, where).add('a');
+			const beforeB = copy(saved);
+			new DedupeWindow(copy(saved), 100, where).add('b');
+			// Read before the save of the delivery that added "b".
+			const late = new DedupeWindow(beforeB, 100, where);
+			expect(late.has('a') && late.has('b')).toBe(true);
+			// And it hands back everything, for n8n to save.
+			expect(new DedupeWindow(copy(beforeB), 100).has('b')).toBe(true);
+		});
+
+		it('takes in keys another process saved', () => {
+			const where = nextScope();
+			const saved: IDataObject = {};
+			new DedupeWindow(saved, 100, where).add('mine');
+			const elsewhere = copy(saved);
+			new DedupeWindow(elsewhere, 100).add('theirs');
+			const window = new DedupeWindow(copy(elsewhere), 100, where);
+			expect(window.has('mine') && window.has('theirs')).toBe(true);
+		});
+
+		it('never brings back keys it evicted from a stale copy', () => {
+			const where = nextScope();
+			const saved: IDataObject = {};
+			const window = new DedupeWindow(saved, 3, where);
+			['a', 'b', 'c'].forEach((key) => window.add(key));
+			const stale = copy(saved);
+			['d', 'e'].forEach((key) => window.add(key));
+			const late = new DedupeWindow(stale, 3, where);
+			expect(['a', 'b'].some((key) => late.has(key))).toBe(false);
+			expect(['c', 'd', 'e'].every((key) => late.has(key))).toBe(true);
+			expect(late.size).toBe(3);
+		});
+
+		it('keeps windows of different workflows, nodes or modes apart', () => {
+			const one = nextScope();
+			const other = nextScope();
+			new DedupeWindow({}, 10, one).add('a');
+			expect(new DedupeWindow({}, 10, other).has('a')).toBe(false);
+		});
 	});
 });
