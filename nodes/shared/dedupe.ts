@@ -62,7 +62,20 @@ interface Memory {
 	counts: Map<string, number>;
 	/** Chunk texts this process wrote lately. */
 	written: Set<string>;
+	/** When the window was last left in static data for n8n to save (ms), and keys added since. */
+	writtenAt: number;
+	unwritten: number;
 }
+
+/**
+ * Every change to static data is a database write after the call, competing with the writes of executions:
+ * under load, saving the window on every call made SQLite time out on its lock, and executions were lost.
+ * A remembered window is the truth for this process, so it is left in static data at most once a second, or
+ * after this many new keys; a quiet trigger still saves on every call. A restart loses at most the keys of
+ * the last second, which the Remove Duplicates recipe covers.
+ */
+const WRITE_INTERVAL_MS = 1000;
+const WRITE_AFTER_KEYS = 1000;
 
 const WRITTEN_KEPT = 512;
 const MEMORIES_KEPT = 16;
@@ -77,7 +90,7 @@ function remember(memory: Memory, chunk: string): void {
 }
 
 function memoryOf(chunks: string[]): Memory {
-	const memory: Memory = { chunks: [], counts: new Map(), written: new Set() };
+	const memory: Memory = { chunks: [], counts: new Map(), written: new Set(), writtenAt: 0, unwritten: 0 };
 	for (const chunk of chunks) {
 		memory.chunks.push(chunk);
 		remember(memory, chunk);
@@ -113,6 +126,8 @@ function newest(chunks: string[], capacity: number): string[] {
 export class DedupeWindow {
 	private readonly state: WindowState;
 	private readonly memory: Memory;
+	/** Whether the memory outlives this call: only then may writing the state wait. */
+	private readonly remembered: boolean;
 
 	constructor(store: IDataObject, capacity: number, scope?: string) {
 		const existing = store.dedupe;
@@ -127,6 +142,7 @@ export class DedupeWindow {
 			state = store.dedupe as WindowState;
 		}
 		this.state = state;
+		this.remembered = scope !== undefined;
 
 		const key = scope === undefined ? undefined : `${scope}\u0000${capacity}`;
 		let memory = key === undefined ? memoryOfState.get(state) : memories.get(key);
@@ -170,18 +186,23 @@ export class DedupeWindow {
 
 	/** `add` for several keys in their stored form: those not yet held are kept, the oldest making room. */
 	keepAll(stored: readonly string[]): void {
-		const added = stored.filter((tag) => tag.length === DIGEST_LENGTH && this.append(tag));
-		if (added.length > 0) this.save();
+		const added = stored.filter((tag) => tag.length === DIGEST_LENGTH && this.append(tag)).length;
+		if (added === 0) return;
+		this.evict();
+		const memory = this.memory;
+		memory.unwritten += added;
+		const due = Date.now() - memory.writtenAt >= WRITE_INTERVAL_MS || memory.unwritten >= WRITE_AFTER_KEYS;
+		if (!this.remembered || due) this.write();
 	}
 
-	/** Adds what a copy from n8n holds that this process never wrote; saves if that changed anything. */
+	/** Adds what a copy from n8n holds that this process never wrote. It came from the database: no write. */
 	private absorb(chunks: string[]): void {
-		let changed = !mirrors(this.memory, chunks);
+		let added = false;
 		for (const chunk of chunks) {
 			if (this.memory.written.has(chunk)) continue;
-			for (const tag of tagsIn(chunk)) changed = this.append(tag) || changed;
+			for (const tag of tagsIn(chunk)) added = this.append(tag) || added;
 		}
-		if (changed) this.save();
+		if (added) this.evict();
 	}
 
 	private append(tag: string): boolean {
@@ -194,8 +215,8 @@ export class DedupeWindow {
 		return true;
 	}
 
-	/** Evicts the oldest beyond capacity, and leaves the window in static data for n8n to save. */
-	private save(): void {
+	/** Evicts the oldest beyond capacity. */
+	private evict(): void {
 		const { chunks, counts } = this.memory;
 		let excess = this.size * DIGEST_LENGTH - this.state.capacity * DIGEST_LENGTH;
 		while (excess > 0 && chunks.length > 0) {
@@ -210,8 +231,15 @@ export class DedupeWindow {
 			else chunks[0] = oldest.slice(excess);
 			excess -= dropped.length;
 		}
+	}
+
+	/** Leaves the window in static data, for n8n to save after the call. */
+	private write(): void {
+		const { chunks } = this.memory;
 		// Unchanged chunks are the same strings, whose hashes V8 keeps: remembering them again costs little.
 		for (const chunk of chunks) remember(this.memory, chunk);
 		this.state.chunks = [...chunks];
+		this.memory.writtenAt = Date.now();
+		this.memory.unwritten = 0;
 	}
 }

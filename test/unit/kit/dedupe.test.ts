@@ -129,8 +129,49 @@ describe('dedupe window', () => {
 			// Read before the save of the delivery that added "b".
 			const late = new DedupeWindow(beforeB, 100, where);
 			expect(late.has('a') && late.has('b')).toBe(true);
-			// And it hands back everything, for n8n to save.
-			expect(new DedupeWindow(copy(beforeB), 100).has('b')).toBe(true);
+		});
+
+		it('leaves the window in static data at once when quiet, and at most once a second under load', () => {
+			let now = 1_700_000_000_000;
+			const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+			try {
+				const where = nextScope();
+				const saved: IDataObject = {};
+				const keysIn = (store: IDataObject) => new DedupeWindow(copy(store), 100);
+				new DedupeWindow(saved, 100, where).add('first');
+				expect(keysIn(saved).has('first')).toBe(true);
+				// A burst: the next calls within the second change no static data, so n8n writes nothing...
+				now += 200;
+				const burst: IDataObject = copy(saved);
+				new DedupeWindow(burst, 100, where).add('second');
+				expect(burst).toEqual(saved);
+				// ...yet this process knows the key.
+				expect(new DedupeWindow(copy(saved), 100, where).has('second')).toBe(true);
+				// A second on, the next call leaves everything in static data.
+				now += 1000;
+				const later: IDataObject = copy(saved);
+				new DedupeWindow(later, 100, where).add('third');
+				expect(['first', 'second', 'third'].every((key) => keysIn(later).has(key))).toBe(true);
+			} finally {
+				clock.mockRestore();
+			}
+		});
+
+		it('leaves the window in static data after 1,000 new keys even within the second', () => {
+			const clock = jest.spyOn(Date, 'now').mockImplementation(() => 1_700_000_000_000);
+			try {
+				const where = nextScope();
+				const saved: IDataObject = {};
+				new DedupeWindow(saved, 5000, where).add('first');
+				const store: IDataObject = copy(saved);
+				const window = new DedupeWindow(store, 5000, where);
+				window.keepAll(Array.from({ length: 999 }, (_, i) => DedupeWindow.storedKey(`a-${i}`)));
+				expect(store).toEqual(saved);
+				window.add('the thousandth');
+				expect(new DedupeWindow(copy(store), 5000).size).toBe(1001);
+			} finally {
+				clock.mockRestore();
+			}
 		});
 
 		it('takes in keys another process saved', () => {
