@@ -25,7 +25,7 @@ require('node:module').Module._initPaths();
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function context({ body, rawBody, headers, query, parameters, credentials, staticData }) {
+function context({ body, rawBody, headers, query, parameters, credentials, staticData, workflowId = 'bench-workflow' }) {
 	let status = 200;
 	const res = { status(code) { status = code; return this; }, setHeader() { return this; }, json() { return this; }, send() { return this; }, end() { return this; } };
 	return {
@@ -37,7 +37,10 @@ function context({ body, rawBody, headers, query, parameters, credentials, stati
 		getNodeParameter: (name, fallback) => (name in parameters ? parameters[name] : fallback),
 		getCredentials: async (type) => credentials[type],
 		getWorkflowStaticData: () => staticData,
-		getNode: () => ({ name: 'Trigger', parameters }),
+		getNode: () => ({ id: 'bench-trigger', name: 'Trigger', parameters }),
+		// As in n8n: the workflow and mode name the trigger's dedupe window across calls.
+		getWorkflow: () => ({ id: workflowId, name: 'Bench', active: true }),
+		getMode: () => 'webhook',
 		logger: { warn() {}, debug() {}, info() {}, error() {} },
 	};
 }
@@ -67,15 +70,19 @@ for (const vendor of vendors(out).filter((v) => !only || v.name.toLowerCase().st
 		const deliveries = Math.max(1, Math.floor(eventsPerRun / batch));
 		const prepared = Array.from({ length: deliveries }, (_, i) => vendor.delivery(batch, i));
 		// A benchmark of refusals would measure nothing: check that a delivery is taken and emits its events.
-		const probe = await node.webhook.call(context({ ...vendor.delivery(batch, deliveries + 1), staticData: vendor.staticData ? vendor.staticData() : {} }));
+		const probe = await node.webhook.call(
+			context({ ...vendor.delivery(batch, deliveries + 1), staticData: vendor.staticData ? vendor.staticData() : {}, workflowId: `${vendor.name} probe ${batch}` }),
+		);
 		const emitted = probe.workflowData?.[0]?.length ?? 0;
 		if (emitted !== batch) throw new Error(`${vendor.name}: a ${batch}-event delivery emitted ${emitted} items`);
 		const pipeline = [];
 		const parse = [];
 		for (let run = 0; run < runs; run++) {
+			// A workflow of its own per run: each run sends the same events, which a shared window would drop.
 			const staticData = vendor.staticData ? vendor.staticData() : {};
+			const workflowId = `${vendor.name} ${batch} ${run}`;
 			pipeline.push(
-				(await time(deliveries, (i) => node.webhook.call(context({ ...prepared[i], staticData })))) / batch,
+				(await time(deliveries, (i) => node.webhook.call(context({ ...prepared[i], staticData, workflowId })))) / batch,
 			);
 			parse.push((await time(deliveries, (i) => JSON.parse(prepared[i].rawBody))) / batch);
 		}
