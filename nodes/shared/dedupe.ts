@@ -65,6 +65,8 @@ interface Memory {
 	/** When the window was last left in static data for n8n to save (ms), and keys added since. */
 	writtenAt: number;
 	unwritten: number;
+	/** The array last left in static data: handed back unchanged, it holds nothing new. */
+	handedOver?: string[];
 }
 
 /**
@@ -154,7 +156,8 @@ export class DedupeWindow {
 		let memory = key === undefined ? memoryOfState.get(state) : memories.get(key);
 		if (!memory) {
 			memory = memoryOf(state.chunks);
-		} else if (!mirrors(memory, state.chunks)) {
+		} else if (state.chunks !== memory.handedOver && !mirrors(memory, state.chunks)) {
+			// Not what this process last left there: a copy from the database, maybe with another's keys.
 			this.memory = memory;
 			this.absorb(state.chunks);
 		}
@@ -245,6 +248,7 @@ export class DedupeWindow {
 		// Unchanged chunks give signatures already remembered: only the changed ones add to the set.
 		for (const chunk of chunks) remember(this.memory, chunk);
 		this.state.chunks = [...chunks];
+		this.memory.handedOver = this.state.chunks;
 		this.memory.writtenAt = Date.now();
 		this.memory.unwritten = 0;
 	}
