@@ -28,8 +28,8 @@ const HELP = `Usage: node bench/e2e.mjs [options]   (or: npm run bench -- --only
 
 Starts n8n ${DEFAULT_N8N_VERSION} (SQLite) on 127.0.0.1 with the packed package and sends the same Optimizely Campaign
 deliveries (distinct events, batches of 1, 10, 50 and 100) to four workflows that answer at once:
-  ours       Optimizely Campaign Trigger, default options (its dedupe window is saved as static data)
-  window0    Optimizely Campaign Trigger with the dedupe window set to 0 (no static-data write)
+  ours       Optimizely Campaign Trigger, default options (dedupe window of 10,000 keys, in static data)
+  window0    Optimizely Campaign Trigger with the dedupe window set to 0 (no dedupe across deliveries)
   bare       n8n's Webhook node, POST, answering when received
   split      Webhook -> Split Out (body) -> Filter (type is open or click)
 The full run adds Prodege single events: our trigger against Webhook -> Code checking the SHA-256 signature.
