@@ -8,6 +8,8 @@ import {
 	type TriggerDeclaration,
 	FAIL,
 	fastParser,
+	isoFromEpochMs,
+	plainCopy,
 	splitBatch,
 	summary,
 	unauthorizedReply,
@@ -168,8 +170,8 @@ export function optimizelyEventKey(event: OptimizelyEvent): string {
 
 /** The item: the vendor's fields unchanged, plus `createdIso` beside `created` (epoch ms). */
 export function optimizelyItem(event: OptimizelyEvent): IDataObject {
-	const item = { ...event } as IDataObject;
-	if (event.created !== undefined) item.createdIso = new Date(event.created).toISOString();
+	const item = plainCopy(event);
+	if (event.created !== undefined) item.createdIso = isoFromEpochMs(event.created);
 	return item;
 }
 

@@ -1,5 +1,7 @@
 import { IANAZone } from 'luxon';
 
+import { isoFromEpochMs } from '../shared/time';
+
 export const PACIFIC_ZONE = 'America/Los_Angeles';
 
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2}) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d)$/;
@@ -15,15 +17,20 @@ const MINUTE_MS = 60 * 1000;
  * - a repeated time (November, 01:00–01:59) is the earlier instant, still on daylight time;
  * - a skipped time (March, 02:00–02:59) is read with the offset in force just before the switch.
  */
+function daysInMonth(year: number, month: number): number {
+	if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 export function pacificToUtc(text: string): string | undefined {
 	const match = LOCAL_TIME.exec(text);
 	if (!match) return undefined;
 	const [year, month, day, hour, minute, second] = match.slice(1).map(Number);
+	// Date.UTC would roll 2023-02-30 over into March: such a text is not a real date.
+	if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
 	const wall = Date.UTC(year, month - 1, day, hour, minute, second);
-	// Date.UTC rolls 2023-02-30 over into March: such a text is not a real date.
-	if (new Date(wall).getUTCDate() !== day) return undefined;
 	const instant = wall - offsetForWallHour(text.slice(0, 13), wall) * MINUTE_MS;
-	return `${new Date(instant).toISOString().slice(0, 19)}Z`;
+	return `${isoFromEpochMs(instant).slice(0, 19)}Z`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, standardResponses, summary } from '../shared';
+import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, isoFromEpochMs, plainCopy, standardResponses, summary } from '../shared';
 import { kitItemFields } from '../shared/items';
 
 /** Where deliveries come from; each source has its own payload shape and registration. */
@@ -124,7 +124,7 @@ export function sendPulseResponses(answer: KeyAnswer): ResponseContract {
 /** Seconds or milliseconds whose ISO form Date writes exactly as luxon does: whole seconds, years 1000–9999. */
 const PLAIN_FROM_MS = Date.UTC(1000, 0, 1);
 const PLAIN_TO_MS = Date.UTC(10000, 0, 1);
-const plainIso = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+const plainIso = (ms: number): string => `${isoFromEpochMs(ms).slice(0, 19)}Z`;
 
 /**
  * Unix seconds as ISO 8601 in UTC, which is what a Unix time means. luxon builds a DateTime per call,
@@ -199,7 +199,11 @@ export function eventsDeclaration(answer: KeyAnswer): TriggerDeclaration<SendPul
 			{ parameter: 'events', value: (event) => canonicalEvent(event.event) },
 			{ parameter: 'mailingLists', value: (event) => event.book_id ?? undefined },
 		],
-		toItem: (event) => ({ ...(event as IDataObject), timestampIso: isoFromUnix(event.timestamp) }),
+		toItem: (event) => {
+			const item = plainCopy(event);
+			item.timestampIso = isoFromUnix(event.timestamp);
+			return item;
+		},
 		responses: sendPulseResponses(answer),
 		// SendPulse batches up to 100 events; the margin keeps a larger batch from being lost if that changes.
 		maxEvents: 1000,
@@ -257,12 +261,11 @@ export function automationWebhookDeclaration(answer: KeyAnswer, zone: string): T
 			[SEND_WEBHOOK_EVENT, event.title, event.email ?? event.phone ?? '', `automation_id=${event.automation_id}`, event.execution_date].join('|'),
 		toItem: (event) => {
 			const { flat, list } = variablesOf(event.variables);
-			return {
-				...(event as IDataObject),
-				executionDateIso: isoFromExecutionDate(event.execution_date, zone),
-				variables: flat,
-				variablesList: list,
-			};
+			const item = plainCopy(event);
+			item.executionDateIso = isoFromExecutionDate(event.execution_date, zone);
+			item.variables = flat;
+			item.variablesList = list;
+			return item;
 		},
 		responses: sendPulseResponses(answer),
 		maxEvents: 1000,
