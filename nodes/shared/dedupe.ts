@@ -2,6 +2,8 @@ import * as crypto from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 export const DEFAULT_DEDUPE_WINDOW = 10_000;
+/** Beyond this, each write of static data would pass a megabyte. */
+export const MAX_DEDUPE_WINDOW = 100_000;
 
 /**
  * n8n reads a workflow's static data from its database for every webhook call and writes it back whenever
@@ -53,16 +55,22 @@ function* tagsIn(chunk: string): Generator<string> {
  * n8n reads static data when a call arrives and saves it after the trigger has answered, so the next call
  * often reads it before the save: the keys of the deliveries just before are missing from what it reads.
  * So a window is remembered per workflow and node, and what n8n hands over is merged into it rather than
- * trusted: the digests it holds that this process has never written (another process's, in queue mode)
- * are added. Chunks this process wrote itself, however old, are known by their text and skipped, so a stale
- * copy never brings back keys already evicted.
+ * trusted: the digests it holds that this process does not (another process's, in queue mode) are added,
+ * except those this process evicted lately, so that neither a stale copy nor another process still holding
+ * them brings old keys back at the expense of new ones.
  */
 interface Memory {
+	capacity: number;
 	chunks: string[];
 	counts: Map<string, number>;
-	/** Signatures of the chunks this process wrote lately. */
+	/** Marks of the chunks this process wrote, in two generations: a copy made of them needs no reading. */
 	written: Set<string>;
-	/** When the window was last left in static data for n8n to save (ms), and keys added since. */
+	writtenBefore: Set<string>;
+	/** The digests evicted lately, at most `capacity`, oldest overwritten first. */
+	evicted: Set<string>;
+	evictedRing: string[];
+	evictedNext: number;
+	/** When the window was last left in static data (ms), and keys added since. */
 	writtenAt: number;
 	unwritten: number;
 	/** The array last left in static data: handed back unchanged, it holds nothing new. */
@@ -73,14 +81,16 @@ interface Memory {
  * Every change to static data is a database write after the call, competing with the writes of executions:
  * under load, saving the window on every call made SQLite time out on its lock, and executions were lost.
  * A remembered window is the truth for this process, so it is left in static data at most once a second, or
- * after this many new keys; a quiet trigger still saves on every call. A restart loses at most the keys of
- * the last second, which the Remove Duplicates recipe covers.
+ * after this many new keys; a quiet trigger still saves on every call. Keys held back this way are written
+ * by the next call; a restart before it forgets them, which the Remove Duplicates recipe covers.
  */
 const WRITE_INTERVAL_MS = 1000;
 const WRITE_AFTER_KEYS = 1000;
 
 const WRITTEN_KEPT = 512;
+/** Windows remembered; beyond this, one with nothing left unwritten is forgotten, and never one without. */
 const MEMORIES_KEPT = 16;
+const MEMORIES_AT_MOST = 256;
 /** Scoped windows, most recently used last. */
 const memories = new Map<string, Memory>();
 /** Windows without a scope, found by their state object. */
@@ -90,21 +100,54 @@ const memoryOfState = new WeakMap<WindowState, Memory>();
  * A chunk is a run of digests in the order this process added them, each digest held once: its first and
  * last digests and its length tell it apart, in a few bytes rather than the chunk's 1.5 KB.
  */
-const signature = (chunk: string) => `${chunk.slice(0, DIGEST_LENGTH)}${chunk.slice(-DIGEST_LENGTH)}${chunk.length}`;
+const chunkMark = (chunk: string) => `${chunk.slice(0, DIGEST_LENGTH)}${chunk.slice(-DIGEST_LENGTH)}${chunk.length}`;
 
 function remember(memory: Memory, chunk: string): void {
-	if (memory.written.size >= WRITTEN_KEPT) memory.written.clear();
-	memory.written.add(signature(chunk));
+	if (memory.written.size >= WRITTEN_KEPT) {
+		memory.writtenBefore = memory.written;
+		memory.written = new Set();
+	}
+	memory.written.add(chunkMark(chunk));
 }
 
-function memoryOf(chunks: string[]): Memory {
-	const memory: Memory = { chunks: [], counts: new Map(), written: new Set(), writtenAt: 0, unwritten: 0 };
+function wrote(memory: Memory, chunk: string): boolean {
+	const mark = chunkMark(chunk);
+	return memory.written.has(mark) || memory.writtenBefore.has(mark);
+}
+
+function memoryOf(chunks: string[], capacity: number): Memory {
+	const memory: Memory = {
+		capacity,
+		chunks: [],
+		counts: new Map(),
+		written: new Set(),
+		writtenBefore: new Set(),
+		evicted: new Set(),
+		evictedRing: [],
+		evictedNext: 0,
+		writtenAt: 0,
+		unwritten: 0,
+	};
 	for (const chunk of chunks) {
 		memory.chunks.push(chunk);
 		remember(memory, chunk);
 		for (const tag of tagsIn(chunk)) memory.counts.set(tag, (memory.counts.get(tag) ?? 0) + 1);
 	}
 	return memory;
+}
+
+function keepMemory(key: string, memory: Memory): void {
+	memories.delete(key);
+	memories.set(key, memory);
+	if (memories.size <= MEMORIES_KEPT) return;
+	// Forgetting a window with keys not yet in static data would let their repeats through.
+	for (const [candidate, held] of memories) {
+		if (held.unwritten === 0 && candidate !== key) {
+			memories.delete(candidate);
+			return;
+		}
+	}
+	if (memories.size > MEMORIES_AT_MOST) memories.delete(memories.keys().next().value as string);
 }
 
 /** Whether a state holds exactly the chunks a memory has. Newest first: that is where copies differ. */
@@ -132,12 +175,17 @@ function newest(chunks: string[], capacity: number): string[] {
  * is only what the static data holds.
  */
 export class DedupeWindow {
-	private readonly state: WindowState;
 	private readonly memory: Memory;
-	/** Whether the memory outlives this call: only then may writing the state wait. */
+	/** Whether the memory outlives this call: only then may writing to static data wait. */
 	private readonly remembered: boolean;
+	/** Static data held no usable window: what is left there now must be written over at once. */
+	private replaced = false;
 
-	constructor(store: IDataObject, capacity: number, scope?: string) {
+	constructor(
+		private readonly store: IDataObject,
+		capacity: number,
+		scope?: string,
+	) {
 		const existing = store.dedupe;
 		let state: WindowState;
 		if (isWindowState(existing) && existing.capacity === capacity) {
@@ -145,30 +193,26 @@ export class DedupeWindow {
 		} else {
 			// New, or resized: keep the newest keys that still fit. Anything else is started afresh.
 			const chunks = isWindowState(existing) && capacity > 0 ? newest(existing.chunks, capacity) : [];
-			state = { capacity, chunks };
-			store.dedupe = state;
+			store.dedupe = { capacity, chunks } satisfies WindowState;
 			state = store.dedupe as WindowState;
+			this.replaced = true;
 		}
-		this.state = state;
 		this.remembered = scope !== undefined;
 
 		const key = scope === undefined ? undefined : `${scope}\u0000${capacity}`;
 		let memory = key === undefined ? memoryOfState.get(state) : memories.get(key);
 		if (!memory) {
-			memory = memoryOf(state.chunks);
+			memory = memoryOf(state.chunks, capacity);
 		} else if (state.chunks !== memory.handedOver && !mirrors(memory, state.chunks)) {
 			// Not what this process last left there: a copy from the database, maybe with another's keys.
 			this.memory = memory;
 			this.absorb(state.chunks);
 		}
 		this.memory = memory;
-		if (key === undefined) {
-			memoryOfState.set(state, memory);
-		} else {
-			memories.delete(key);
-			memories.set(key, memory);
-			if (memories.size > MEMORIES_KEPT) memories.delete(memories.keys().next().value as string);
-		}
+		if (key === undefined) memoryOfState.set(state, memory);
+		else keepMemory(key, memory);
+		// n8n saves the replaced window whatever happens next: let it hold what this process knows.
+		if (this.replaced && this.remembered) this.place();
 	}
 
 	/** The form a key is kept in: work it out once per event, then look it up and keep it under this. */
@@ -195,21 +239,28 @@ export class DedupeWindow {
 
 	/** `add` for several keys in their stored form: those not yet held are kept, the oldest making room. */
 	keepAll(stored: readonly string[]): void {
-		const added = stored.filter((tag) => tag.length === DIGEST_LENGTH && this.append(tag)).length;
+		const memory = this.memory;
+		let added = 0;
+		for (const tag of stored) {
+			if (tag.length !== DIGEST_LENGTH || !this.append(tag)) continue;
+			// Seen again after it was evicted: it is a key of the window again.
+			memory.evicted.delete(tag);
+			added++;
+		}
 		if (added === 0) return;
 		this.evict();
-		const memory = this.memory;
 		memory.unwritten += added;
 		const due = Date.now() - memory.writtenAt >= WRITE_INTERVAL_MS || memory.unwritten >= WRITE_AFTER_KEYS;
-		if (!this.remembered || due) this.write();
+		if (!this.remembered || this.replaced || due) this.write();
 	}
 
-	/** Adds what a copy from n8n holds that this process never wrote. It came from the database: no write. */
+	/** Adds what a copy from n8n holds that this process neither has nor evicted lately. No write: it came from the database. */
 	private absorb(chunks: string[]): void {
+		const { evicted } = this.memory;
 		let added = false;
 		for (const chunk of chunks) {
-			if (this.memory.written.has(signature(chunk))) continue;
-			for (const tag of tagsIn(chunk)) added = this.append(tag) || added;
+			if (wrote(this.memory, chunk)) continue;
+			for (const tag of tagsIn(chunk)) if (!evicted.has(tag)) added = this.append(tag) || added;
 		}
 		if (added) this.evict();
 	}
@@ -224,10 +275,11 @@ export class DedupeWindow {
 		return true;
 	}
 
-	/** Evicts the oldest beyond capacity. */
+	/** Evicts the oldest beyond capacity, and notes them as evicted. */
 	private evict(): void {
-		const { chunks, counts } = this.memory;
-		let excess = this.size * DIGEST_LENGTH - this.state.capacity * DIGEST_LENGTH;
+		const memory = this.memory;
+		const { chunks, counts } = memory;
+		let excess = this.size * DIGEST_LENGTH - memory.capacity * DIGEST_LENGTH;
 		while (excess > 0 && chunks.length > 0) {
 			const oldest = chunks[0];
 			const dropped = oldest.slice(0, excess);
@@ -235,6 +287,7 @@ export class DedupeWindow {
 				const count = counts.get(tag) ?? 0;
 				if (count > 1) counts.set(tag, count - 1);
 				else counts.delete(tag);
+				this.noteEvicted(tag);
 			}
 			if (dropped.length === oldest.length) chunks.shift();
 			else chunks[0] = oldest.slice(excess);
@@ -242,14 +295,32 @@ export class DedupeWindow {
 		}
 	}
 
-	/** Leaves the window in static data, for n8n to save after the call. */
+	private noteEvicted(tag: string): void {
+		const memory = this.memory;
+		const forgotten = memory.evictedRing[memory.evictedNext];
+		if (forgotten !== undefined) memory.evicted.delete(forgotten);
+		memory.evictedRing[memory.evictedNext] = tag;
+		memory.evicted.add(tag);
+		memory.evictedNext = (memory.evictedNext + 1) % Math.max(1, memory.capacity);
+	}
+
+	/**
+	 * Leaves the window in static data, for n8n to save after the call. Assigned through the store, which n8n
+	 * watches for changes, so that the write is seen even on an object this class put there.
+	 */
 	private write(): void {
-		const { chunks } = this.memory;
-		// Unchanged chunks give signatures already remembered: only the changed ones add to the set.
-		for (const chunk of chunks) remember(this.memory, chunk);
-		this.state.chunks = [...chunks];
-		this.memory.handedOver = this.state.chunks;
+		this.place();
 		this.memory.writtenAt = Date.now();
 		this.memory.unwritten = 0;
+	}
+
+	private place(): void {
+		const memory = this.memory;
+		// Unchanged chunks give marks already remembered: only the changed ones add to the set.
+		for (const chunk of memory.chunks) remember(memory, chunk);
+		const state: WindowState = { capacity: memory.capacity, chunks: [...memory.chunks] };
+		this.store.dedupe = state;
+		memory.handedOver = state.chunks;
+		if (!this.remembered) memoryOfState.set(state, memory);
 	}
 }

@@ -74,7 +74,10 @@ function isZodObject(value: unknown): value is Record<string, unknown> {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
 	const prototype = Object.getPrototypeOf(value) as unknown;
 	// Anything but a plain object could be one of the kinds zod tells apart: leave those to zod's rules.
-	return prototype === Object.prototype || prototype === null;
+	if (prototype !== Object.prototype && prototype !== null) return false;
+	// zod calls an object with callable `then` and `catch` a promise.
+	const candidate = value as { then?: unknown; catch?: unknown };
+	return !(typeof candidate.then === 'function' && typeof candidate.catch === 'function');
 }
 
 /** Sets a key as zod's mergeObjectSync does. */
@@ -204,10 +207,18 @@ function effectParser(schema: ZodLike, def: Definition): Parse {
 	const inner = compile(def.schema as ZodLike);
 	const effect = def.effect;
 	if (!effect) return byZod(schema);
-	// A fresh context per call: an effect that reports an issue makes the value fail.
+	// A fresh context per call: an effect that reports an issue makes the value fail. The path is not
+	// followed here, so an effect that reads it is left to zod, which gives the real one.
 	const run = (fn: (value: unknown, ctx: EffectContext) => unknown, value: unknown) => {
 		let failed = false;
-		const result = fn(value, { addIssue: () => (failed = true), path: [] });
+		const ctx: EffectContext = {
+			addIssue: () => (failed = true),
+			get path(): Array<string | number> {
+				failed = true;
+				return [];
+			},
+		};
+		const result = fn(value, ctx);
 		return failed || result instanceof Promise ? FAIL : result;
 	};
 	if (effect.type === 'refinement') {

@@ -14,7 +14,7 @@ import {
 	loadSharedSecret,
 } from './authenticate';
 import { type BodyFormat, type Decoded, decodeBody, splitBatch } from './decode';
-import { DEFAULT_DEDUPE_WINDOW, DedupeWindow } from './dedupe';
+import { DEFAULT_DEDUPE_WINDOW, DedupeWindow, MAX_DEDUPE_WINDOW } from './dedupe';
 import type { Verdict } from './secure';
 import { isoFromEpochMs } from './time';
 import { type EventRejection, validateEvents } from './validate';
@@ -261,7 +261,7 @@ export async function handleDelivery<TEvent extends object>(
 
 	// 6. Deduplicate: within the delivery always; across deliveries only when answering at once, since
 	// with "when last node finishes" a redelivery follows a failed run and must run again.
-	const capacity = Math.max(0, Math.floor(options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW));
+	const capacity = Math.min(MAX_DEDUPE_WINDOW, Math.max(0, Math.floor(options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW)));
 	const window =
 		capacity > 0 && responseMode === 'onReceived'
 			? new DedupeWindow(this.getWorkflowStaticData('node'), capacity, windowScope(this))

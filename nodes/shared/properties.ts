@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_DEDUPE_WINDOW } from './dedupe';
+import { DEFAULT_DEDUPE_WINDOW, MAX_DEDUPE_WINDOW } from './dedupe';
 
 /** The response mode, read by the description's `webhooks[].responseMode` expression. */
 export const responseModeProperty: INodeProperties = {
@@ -43,10 +43,10 @@ export const kitOptions: INodeProperties[] = [
 		displayName: 'Dedupe Window',
 		name: 'dedupeWindow',
 		type: 'number',
-		typeOptions: { minValue: 0 },
+		typeOptions: { minValue: 0, maxValue: MAX_DEDUPE_WINDOW },
 		default: DEFAULT_DEDUPE_WINDOW,
 		description:
-			'How many recent event keys to remember so repeat deliveries are not emitted twice. 0 turns deduplication off.',
+			'How many recent event keys to remember so repeat deliveries are not emitted twice (12 bytes of static data each, at most 100,000). 0 turns deduplication off.',
 	},
 	{
 		displayName: 'Include Request Metadata',

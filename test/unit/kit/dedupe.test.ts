@@ -204,4 +204,99 @@ describe('dedupe window', () => {
 			expect(new DedupeWindow({}, 10, other).has('a')).toBe(false);
 		});
 	});
+
+	describe('under n8n\'s races, over many calls (n8n\'s saves landing late, another process, many triggers)', () => {
+		let now = 1_700_000_000_000;
+		let clock: jest.SpyInstance;
+		beforeEach(() => {
+			clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+		});
+		afterEach(() => clock.mockRestore());
+
+		/** One call as n8n makes it: static data read from the saved text, saved again if the call changed it. */
+		function call(DedupeClass: typeof DedupeWindow, saved: string, scope: string, capacity: number, keys: string[]) {
+			const store = JSON.parse(saved) as IDataObject;
+			const window = new DedupeClass(store, capacity, scope);
+			const fresh = keys.map((key) => DedupeClass.storedKey(key)).filter((stored) => !window.holds(stored));
+			window.keepAll(fresh);
+			const after = JSON.stringify(store);
+			return { window, fresh: fresh.length, saved: after === saved ? undefined : after };
+		}
+
+		/** Keys of the newest `capacity` missing from the window, and keys older than that still in it. */
+		function audit(window: DedupeWindow, sent: number, capacity: number) {
+			let missing = 0;
+			let stale = 0;
+			for (let i = Math.max(0, sent - capacity - 2000); i < sent; i++) {
+				const held = window.has(`k${i}`);
+				if (i >= sent - capacity && !held) missing++;
+				if (i < sent - capacity && held) stale++;
+			}
+			return { missing, stale };
+		}
+
+		it('one process, saves landing three calls late, for thousands of calls: no key missing, none brought back', () => {
+			const scope = 'race\u0000one-process\u0000webhook';
+			let db = '{}';
+			const landing: Array<string | undefined> = [];
+			let sent = 0;
+			let worst = { missing: 0, stale: 0 };
+			for (let i = 0; i < 1500; i++) {
+				now += 100;
+				const keys = Array.from({ length: 20 }, () => `k${sent++}`);
+				const { window, saved } = call(DedupeWindow, db, scope, 1000, keys);
+				landing.push(saved);
+				if (landing.length > 3) db = landing.shift() ?? db;
+				const { missing, stale } = audit(window, sent, 1000);
+				worst = { missing: Math.max(worst.missing, missing), stale: Math.max(worst.stale, stale) };
+				expect(window.size).toBeLessThanOrEqual(1000);
+			}
+			expect(worst).toEqual({ missing: 0, stale: 0 });
+		});
+
+		it('two processes on one database: neither loses its own keys, and old keys do not bounce back between them', () => {
+			const processes: Array<typeof DedupeWindow> = [];
+			for (let i = 0; i < 2; i++) {
+				jest.isolateModules(() => {
+					processes.push((require('../../../nodes/shared/dedupe') as { DedupeWindow: typeof DedupeWindow }).DedupeWindow);
+				});
+			}
+			const scope = 'race\u0000two-processes\u0000webhook';
+			let db = '{}';
+			let sent = 0;
+			let seed = 7;
+			const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+			const stale = [0, 0];
+			for (let i = 0; i < 3000; i++) {
+				now += 300;
+				const which = random() < 0.5 ? 0 : 1;
+				const keys = Array.from({ length: 5 }, () => `k${sent++}`);
+				const { window, saved } = call(processes[which], db, scope, 1000, keys);
+				if (saved) db = saved;
+				expect(keys.every((key) => window.has(key))).toBe(true);
+				if (i % 50 === 49) stale[which] = Math.max(stale[which], audit(window, sent, 1000).stale);
+			}
+			// A process appends the other's keys when it reads them, so a few of those outlive the window; a
+			// few dozen at most, where taking evicted keys back made hundreds bounce.
+			expect(Math.max(...stale)).toBeLessThan(50);
+		});
+
+		it('with more triggers than windows kept, none forgets keys not yet in static data', () => {
+			const saved = new Map<string, string>();
+			const deliver = (scope: string, keys: string[]) => {
+				const result = call(DedupeWindow, saved.get(scope) ?? '{}', scope, 10_000, keys);
+				if (result.saved) saved.set(scope, result.saved);
+				return result.fresh;
+			};
+			deliver('many\u00000', ['first']);
+			now += 100;
+			deliver('many\u00000', ['evt-42']);
+			for (let i = 1; i <= 40; i++) {
+				now += 10;
+				deliver(`many\u0000${i}`, [`x${i}`]);
+			}
+			now += 10;
+			expect(deliver('many\u00000', ['evt-42'])).toBe(0);
+		});
+	});
 });

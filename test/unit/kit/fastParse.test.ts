@@ -77,13 +77,22 @@ describe('fastParser follows zod, kind by kind', () => {
 		fc.assert(fc.property(values, (value) => agrees(schema, value)), { numRuns: Math.min(RUNS, 500) });
 	});
 
+	it('leaves an effect that reads its path to zod, which knows the path', () => {
+		const schema = z.array(z.string().transform((text, ctx) => `${ctx.path.join('.')}:${text}`));
+		expect(fastParser(schema)(['a', 'b'])).toBe(FAIL);
+		expect(validateEvents([['a', 'b']], schema).valid).toEqual([{ index: 0, event: ['0:a', '1:b'] }]);
+	});
+
 	it('leaves objects zod tells apart (dates, maps, class instances) to zod', () => {
 		const schema = z.object({ a: z.number().optional() });
 		class Thing { a = 1; }
-		for (const value of [new Date(0), new Map(), new Set(), new Thing(), Object.create(null) as object]) {
+		const thenable = { a: 1, then: () => undefined, catch: () => undefined };
+		for (const value of [new Date(0), new Map(), new Set(), new Thing(), Object.create(null) as object, thenable]) {
 			agrees(schema, value, { fromJson: false });
 		}
 		expect(fastParser(schema)(new Thing())).toBe(FAIL);
+		expect(fastParser(schema)(thenable)).toBe(FAIL);
+		expect(schema.safeParse(thenable).success).toBe(false);
 	});
 });
 
