@@ -161,7 +161,7 @@ export function planLoad(vendorName, load, { count, duplicateRate, seed, batch =
  * Sends `deliveries` with at most `concurrency` in flight, delivery i to `urls[i % urls.length]`, and stops
  * starting new ones after `timeoutMs`. A keep-alive agent, as a vendor's sender would use.
  */
-export async function sendLoad(urls, deliveries, { concurrency, timeoutMs, onProgress = () => {} }) {
+export async function sendLoad(urls, deliveries, { concurrency, timeoutMs, resendUnanswered = 0, onProgress = () => {} }) {
 	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 	const deadline = Date.now() + timeoutMs;
 	const answers = new Array(deliveries.length);
@@ -197,6 +197,16 @@ export async function sendLoad(urls, deliveries, { concurrency, timeoutMs, onPro
 	}
 	try {
 		await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, deliveries.length)) }, worker));
+		// A vendor whose request got no answer (a reset connection, a timeout) sends it again; so does this,
+		// `resendUnanswered` times at most, and each answer records how many sends it took.
+		for (let round = 1; round <= resendUnanswered && Date.now() < deadline; round++) {
+			const unanswered = answers.flatMap((answer, index) => (answer?.status === 0 ? [index] : []));
+			for (const index of unanswered) {
+				if (Date.now() >= deadline) break;
+				const first = answers[index];
+				answers[index] = { ...(await sendOne(index)), resends: round, firstError: first.firstError ?? first.error };
+			}
+		}
 	} finally {
 		agent.destroy();
 	}
@@ -218,6 +228,8 @@ export function summariseAnswers(answers, planned) {
 		serverErrors: sent.filter((answer) => answer.status >= 500).length,
 		unanswered: sent.filter((answer) => answer.status === 0).length,
 		nonSuccess: sent.filter((answer) => answer.status < 200 || answer.status >= 300).length,
+		resent: sent.filter((answer) => answer.resends).length,
+		resentAfter: [...new Set(sent.filter((answer) => answer.resends).map((answer) => answer.firstError))].slice(0, 3),
 		firstError: errors[0] ? `${errors[0].status || 'no answer'} ${errors[0].error ?? errors[0].body ?? ''}`.trim() : undefined,
 		ms: { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: times.at(-1) ?? 0 },
 	};
@@ -406,6 +418,7 @@ export async function runVendorLoad({ api, vendor, count, concurrency, duplicate
 		const sendStart = Date.now();
 		const sent = await sendLoad(urls, plan.deliveries, {
 			concurrency,
+			resendUnanswered: 3,
 			timeoutMs: Math.max(10_000, Math.min(left() - 60_000, 90 * 60_000)),
 			onProgress(done) {
 				if (Date.now() - lastReport < 30_000) return;
@@ -415,7 +428,8 @@ export async function runVendorLoad({ api, vendor, count, concurrency, duplicate
 			},
 		});
 		const answers = summariseAnswers(sent.answers, plan.deliveries.length);
-		log(`${load.title}: sent in ${seconds(sent.ms)} s (${Math.round(answers.sent / (sent.ms / 1000))}/s); answers ${JSON.stringify(answers.byStatus)}; waiting for executions to finish`);
+		const resent = answers.resent ? `; ${answers.resent} sent again after no answer (${answers.resentAfter.join(', ')}), as the vendor would` : '';
+		log(`${load.title}: sent in ${seconds(sent.ms)} s (${Math.round(answers.sent / (sent.ms / 1000))}/s); answers ${JSON.stringify(answers.byStatus)}${resent}; waiting for executions to finish`);
 		const settleStart = Date.now();
 		const settled = await settleExecutions(api, deployed.workflowId, {
 			timeoutMs: Math.max(30_000, Math.min(left() - 30_000, 45 * 60_000)),
@@ -496,7 +510,8 @@ export function report({ heading, results, problems, exactRecipe, alive, wallMs,
 			figuresTable(results),
 			'',
 			'  slipped: items beyond the first of their event (repeats that got through); lost: unique events never emitted;',
-			'  RD: after the Remove Duplicates node on {{ $json.eventKey }}; rate/s: deliveries answered per second.',
+			'  RD: after the Remove Duplicates node on {{ $json.eventKey }}; rate/s: deliveries answered per second;',
+			'  sent again: deliveries that got no answer (a reset connection, a timeout) and were sent again, as vendors do (3 tries at most).',
 			`  Peak n8n memory ${Math.max(...results.map((r) => r.memoryMb.peak))} MB; n8n alive at the end: ${alive}; wall time ${seconds(wallMs)} s`,
 		);
 		if (digest.length) lines.push("  Most frequent errors in n8n's logs:", ...digest.map(({ count, line }) => `    ${count} × ${line}`));
@@ -513,13 +528,14 @@ export const seconds = (ms) => Math.round(ms / 100) / 10;
 
 /** A fixed-width table of the figures, one row per trigger. */
 export function figuresTable(results) {
-	const header = ['trigger', 'deliveries', 'unique', 'repeats', '5xx', 'no answer', 'executions', 'trigger items', 'slipped', 'lost', 'after RD', 'RD slipped', 'RD lost', 'send s', 'rate/s', 'settle s'];
+	const header = ['trigger', 'deliveries', 'unique', 'repeats', '5xx', 'sent again', 'no answer', 'executions', 'trigger items', 'slipped', 'lost', 'after RD', 'RD slipped', 'RD lost', 'send s', 'rate/s', 'settle s'];
 	const rows = results.map((r) => [
 		r.title,
 		r.deliveries,
 		r.unique,
 		r.repeats,
 		r.answers.serverErrors,
+		r.answers.resent ?? 0,
 		r.answers.unanswered,
 		r.count.executions,
 		r.count.trigger.items,
