@@ -80,12 +80,11 @@ interface Memory {
 /**
  * Every change to static data is a database write after the call, competing with the writes of executions:
  * under load, saving the window on every call made SQLite time out on its lock, and executions were lost.
- * A remembered window is the truth for this process, so it is left in static data at most once a second, or
- * after this many new keys; a quiet trigger still saves on every call. Keys held back this way are written
- * by the next call; a restart before it forgets them, which the Remove Duplicates recipe covers.
+ * A remembered window is the truth for this process, so it is left in static data at most once a second; a
+ * quiet trigger still saves on every call. Keys held back this way are written by the next call a second
+ * on; a restart before it forgets them, which the Remove Duplicates recipe covers.
  */
 const WRITE_INTERVAL_MS = 1000;
-const WRITE_AFTER_KEYS = 1000;
 
 const WRITTEN_KEPT = 512;
 /** Windows remembered; beyond this, one with nothing left unwritten is forgotten, and never one without. */
@@ -250,7 +249,7 @@ export class DedupeWindow {
 		if (added === 0) return;
 		this.evict();
 		memory.unwritten += added;
-		const due = Date.now() - memory.writtenAt >= WRITE_INTERVAL_MS || memory.unwritten >= WRITE_AFTER_KEYS;
+		const due = Date.now() - memory.writtenAt >= WRITE_INTERVAL_MS;
 		if (!this.remembered || this.replaced || due) this.write();
 	}
 

@@ -157,23 +157,6 @@ describe('dedupe window', () => {
 			}
 		});
 
-		it('leaves the window in static data after 1,000 new keys even within the second', () => {
-			const clock = jest.spyOn(Date, 'now').mockImplementation(() => 1_700_000_000_000);
-			try {
-				const where = nextScope();
-				const saved: IDataObject = {};
-				new DedupeWindow(saved, 5000, where).add('first');
-				const store: IDataObject = copy(saved);
-				const window = new DedupeWindow(store, 5000, where);
-				window.keepAll(Array.from({ length: 999 }, (_, i) => DedupeWindow.storedKey(`a-${i}`)));
-				expect(store).toEqual(saved);
-				window.add('the thousandth');
-				expect(new DedupeWindow(copy(store), 5000).size).toBe(1001);
-			} finally {
-				clock.mockRestore();
-			}
-		});
-
 		it('takes in keys another process saved', () => {
 			const where = nextScope();
 			const saved: IDataObject = {};
