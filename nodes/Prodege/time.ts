@@ -8,6 +8,14 @@ const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2}) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d)
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
 
+function daysInMonth(year: number, month: number): number {
+	if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** The last reading: validation and the item both read each event's time, one after the other. */
+let last: { text: string; utc: string | undefined } | undefined;
+
 /**
  * Reads a Prodege `event_time` (`YYYY-MM-DD HH:mm:ss`, US Pacific wall-clock time) and returns the instant
  * as ISO 8601 UTC, or undefined when the text is not a real date and time.
@@ -17,12 +25,14 @@ const MINUTE_MS = 60 * 1000;
  * - a repeated time (November, 01:00–01:59) is the earlier instant, still on daylight time;
  * - a skipped time (March, 02:00–02:59) is read with the offset in force just before the switch.
  */
-function daysInMonth(year: number, month: number): number {
-	if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+export function pacificToUtc(text: string): string | undefined {
+	if (last?.text === text) return last.utc;
+	const utc = readPacific(text);
+	last = { text, utc };
+	return utc;
 }
 
-export function pacificToUtc(text: string): string | undefined {
+function readPacific(text: string): string | undefined {
 	const match = LOCAL_TIME.exec(text);
 	if (!match) return undefined;
 	const [year, month, day, hour, minute, second] = match.slice(1).map(Number);

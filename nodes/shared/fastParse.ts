@@ -207,19 +207,29 @@ function effectParser(schema: ZodLike, def: Definition): Parse {
 	const inner = compile(def.schema as ZodLike);
 	const effect = def.effect;
 	if (!effect) return byZod(schema);
-	// A fresh context per call: an effect that reports an issue makes the value fail. The path is not
-	// followed here, so an effect that reads it is left to zod, which gives the real one.
+	// An effect that reports an issue makes the value fail. The path is not followed here, so an effect
+	// that reads it is left to zod, which gives the real one.
+	// One context per effect, built once (a getter makes building one per call slow); the flag is saved and
+	// restored around each call, so an effect that parses again through the same schema is still right.
+	let failed = false;
+	const ctx: EffectContext = {
+		addIssue: () => {
+			failed = true;
+		},
+		get path(): Array<string | number> {
+			failed = true;
+			return [];
+		},
+	};
 	const run = (fn: (value: unknown, ctx: EffectContext) => unknown, value: unknown) => {
-		let failed = false;
-		const ctx: EffectContext = {
-			addIssue: () => (failed = true),
-			get path(): Array<string | number> {
-				failed = true;
-				return [];
-			},
-		};
-		const result = fn(value, ctx);
-		return failed || result instanceof Promise ? FAIL : result;
+		const outer = failed;
+		failed = false;
+		try {
+			const result = fn(value, ctx);
+			return failed || result instanceof Promise ? FAIL : result;
+		} finally {
+			failed = outer;
+		}
 	};
 	if (effect.type === 'refinement') {
 		return (value) => {
