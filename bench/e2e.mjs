@@ -43,6 +43,7 @@ The full run adds Prodege single events: our trigger against Webhook -> Code che
   --prodege / --no-prodege   include the Prodege comparison (default: on in the full run, off with --quick)
   --no-fill             do not fill our trigger's dedupe window before measuring (default: filled, so that it is
                         measured at its steady size, as in production)
+  --window N            our trigger's dedupe window (default: the node's default, 10,000 keys)
   --timeout MINUTES     the whole run's budget (default 9; 2.2 with --quick); rounds that do not fit are left out
   --json FILE           where to write the figures (default bench/results/latest-e2e.json)
   --svg FILE            where to write the plot (default docs/benchmarks/events-per-second.svg)
@@ -59,6 +60,7 @@ const { values: args } = parseArgs({
 		prodege: { type: 'boolean' },
 		'no-prodege': { type: 'boolean' },
 		'no-fill': { type: 'boolean' },
+		window: { type: 'string' },
 		timeout: { type: 'string' },
 		json: { type: 'string' },
 		svg: { type: 'string' },
@@ -89,6 +91,7 @@ const engine = args.engine ?? 'legacy';
 if (!['legacy', 'vm'].includes(engine)) fail(`--engine must be legacy or vm; got "${engine}"`);
 const withProdege = args['no-prodege'] ? false : (args.prodege ?? !quick);
 const fillWindow = !args['no-fill'];
+const windowSize = integer(args.window, 'window', undefined, 1, 100_000);
 const budgetMinutes = args.timeout === undefined ? (quick ? 2.2 : 9) : Number(args.timeout);
 if (!(budgetMinutes > 0 && budgetMinutes <= 120)) fail(`--timeout must be from 0 to 120 minutes; got "${args.timeout}"`);
 const jsonFile = args.json ?? DEFAULT_JSON;
@@ -212,7 +215,12 @@ async function deployProdege(api, key) {
 
 /** `plot`: drawn in the SVG; `group`: which deliveries it gets. */
 const VARIANTS = {
-	ours: { label: 'Optimizely Campaign Trigger', group: 'optimizely', plot: true, deploy: (api) => deployOptimizely(api, 'ours', {}) },
+	ours: {
+		label: 'Optimizely Campaign Trigger',
+		group: 'optimizely',
+		plot: true,
+		deploy: (api) => deployOptimizely(api, 'ours', windowSize === undefined ? {} : { dedupeWindow: windowSize }),
+	},
 	window0: {
 		label: 'Optimizely Campaign Trigger, dedupe window 0',
 		group: 'optimizely',
