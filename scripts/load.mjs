@@ -87,7 +87,13 @@ const stopAll = async () => {
 	if (harness) {
 		await harness.server.stop();
 		digest = logDigest(harness.server.logFile);
-		if (args['keep-log']) copyFileSync(harness.server.logFile, args['keep-log']);
+		if (args['keep-log']) {
+			try {
+				copyFileSync(harness.server.logFile, args['keep-log']);
+			} catch (error) {
+				log(`Could not keep n8n's log: ${error.message}`);
+			}
+		}
 		await harness.stop();
 	}
 };

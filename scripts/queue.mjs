@@ -3,7 +3,7 @@
 // and Redis (installed from Debian packages if missing), n8n main, 2 `n8n webhook` processes and 1 `n8n worker`,
 // each with the packed package installed. Deliveries go alternately to the two webhook processes, as a balancer
 // would send them. Everything it starts is stopped at the end, on failure and on Ctrl-C.
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { LIMITS, LOADS, log, logDigest, problemsOf, report, runVendorLoad, seconds } from './load-kit.mjs';
@@ -95,8 +95,17 @@ const stopAll = async () => {
 	for (const handle of [...cluster.webhooks, ...cluster.workers, cluster.main]) await handle.stop();
 	digest = logDigest(processes().map((handle) => handle.logFile));
 	if (args['keep-logs']) {
-		for (const handle of processes()) copyFileSync(handle.logFile, `${args['keep-logs']}/${handle.userFolder.split('/').pop()}.log`);
-		copyFileSync(cluster.postgres.logFile, `${args['keep-logs']}/postgres.log`);
+		// Keeping the logs must never cost the report: a log that cannot be copied is named, and the run goes on.
+		const keep = (from, name) => {
+			try {
+				mkdirSync(args['keep-logs'], { recursive: true });
+				copyFileSync(from, `${args['keep-logs']}/${name}`);
+			} catch (error) {
+				log(`Could not keep ${from}: ${error.message}`);
+			}
+		};
+		for (const handle of processes()) keep(handle.logFile, `${handle.userFolder.split('/').pop()}.log`);
+		keep(cluster.postgres.logFile, 'postgres.log');
 	}
 	await cluster.stop();
 };
