@@ -35,15 +35,21 @@ function canonicalName(name: string): string {
  * spelling as sent, so neither overwrites the other.
  */
 function recordOf(entries: Array<[string, Canonical]>): CanonicalRecord {
-	const taken = new Set(entries.map(([key]) => key).filter((key) => key === key.toLowerCase()));
-	const record: CanonicalRecord = {};
-	for (const [key, value] of entries) {
-		const lower = key.toLowerCase();
+	const lowers = entries.map(([key]) => key.toLowerCase());
+	// Keys already in lower case are unique, as keys are: names need working out only when some are not.
+	const named = entries.some(([key], i) => key !== lowers[i]) ? namesOf(entries, lowers) : entries;
+	// fromEntries defines properties (as defineProperty does), so "__proto__" stays a key.
+	return Object.fromEntries(named) as CanonicalRecord;
+}
+
+function namesOf(entries: Array<[string, Canonical]>, lowers: string[]): Array<[string, Canonical]> {
+	const taken = new Set(entries.map(([key]) => key).filter((key, i) => key === lowers[i]));
+	return entries.map(([key, value], i) => {
+		const lower = lowers[i];
 		const name = key === lower || !taken.has(lower) ? lower : key;
 		taken.add(name);
-		Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
-	}
-	return record;
+		return [name, value];
+	});
 }
 
 /** Canonical form of a JSON (or form-encoded) value. */

@@ -1,9 +1,8 @@
-import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { BodyFormat, Reply, ResponseContract, TriggerDeclaration } from '../shared';
-import { standardResponses } from '../shared';
+import { sha256Base64url, standardResponses } from '../shared';
 import { kitItemFields } from '../shared/items';
 import {
 	type CanonicalRecord,
@@ -105,7 +104,7 @@ export function qixolEventKey(eventName: string, fields: CanonicalRecord): strin
 		.filter((key) => isIdField(key) && typeof fields[key] === 'string' && fields[key] !== '')
 		.sort()
 		.map((key) => `${key}=${fields[key] as string}`);
-	const hash = createHash('sha256').update(stableStringify(fields)).digest('base64url');
+	const hash = sha256Base64url(stableStringify(fields));
 	return [eventName, ...ids, `sha256:${hash}`].join('|');
 }
 

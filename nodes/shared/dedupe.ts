@@ -1,5 +1,6 @@
-import * as crypto from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
+
+import { sha256Base64url } from './secure';
 
 export const DEFAULT_DEDUPE_WINDOW = 10_000;
 /** Beyond this, each write of static data would pass a megabyte. */
@@ -22,15 +23,9 @@ interface WindowState extends IDataObject {
 	chunks: string[];
 }
 
-/** Node 20.12 and later hash in one call, several times faster than a Hash object for short keys. */
-const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
-
 /** The stored form of a key: its digest. */
 function digestOf(key: string): string {
-	const text = oneShotHash
-		? oneShotHash('sha256', key, 'base64url')
-		: crypto.createHash('sha256').update(key).digest('base64url');
-	return text.slice(0, DIGEST_LENGTH);
+	return sha256Base64url(key).slice(0, DIGEST_LENGTH);
 }
 
 function isWindowState(value: unknown): value is WindowState {

@@ -1,4 +1,13 @@
+import * as crypto from 'crypto';
 import { createHash, timingSafeEqual } from 'crypto';
+
+/** Node 20.12 and later hash in one call, several times faster than a Hash object for short texts. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'base64url') => string }).hash;
+
+/** SHA-256 of a text, base64url: for keys and fingerprints, not for comparing secrets (see safeEqual). */
+export function sha256Base64url(text: string): string {
+	return oneShotHash ? oneShotHash('sha256', text, 'base64url') : createHash('sha256').update(text).digest('base64url');
+}
 
 /** The outcome of a check: it never throws, and says why it failed. */
 export type Verdict = { ok: true } | { ok: false; reason: string };
