@@ -4,9 +4,8 @@
 // then the items counted from n8n's executions, the answers, and n8n's health. `--quick` sends 1,000 per
 // trigger. CI does not run this: see RELIABILITY.md for the wall times.
 import { copyFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 
-import { LIMITS, LOADS, log, logDigest, problemsOf, report, residentMb, runVendorLoad, seconds } from './load-kit.mjs';
+import { LIMITS, LOADS, loadArguments, log, logDigest, problemsOf, report, residentMb, runVendorLoad, seconds } from './load-kit.mjs';
 import { DEFAULT_N8N_VERSION, launch, stopOnSignals } from './n8n/index.mjs';
 
 const HELP = `Usage: npm run test:load -- [options]
@@ -31,53 +30,12 @@ counts what n8n's executions emitted. By default n8n runs one production executi
   --keep-log FILE       copy n8n's log to FILE before its folder is removed
 `;
 
-const { values: args } = parseArgs({
-	options: {
-		quick: { type: 'boolean' },
-		count: { type: 'string' },
-		concurrency: { type: 'string' },
-		'duplicate-rate': { type: 'string' },
-		batch: { type: 'string' },
-		vendors: { type: 'string' },
-		seed: { type: 'string' },
-		parallel: { type: 'boolean' },
-		engine: { type: 'string' },
-		timeout: { type: 'string' },
-		json: { type: 'string' },
-		'keep-log': { type: 'string' },
-		help: { type: 'boolean', short: 'h' },
-	},
+const { args, count, concurrency, duplicateRate, batch, seed, budgetMs, engine, serial, vendors } = loadArguments({
+	command: 'test:load',
+	help: HELP,
+	options: { 'keep-log': { type: 'string' } },
+	minutes: { quick: 45, full: 240 },
 });
-if (args.help) {
-	process.stdout.write(HELP);
-	process.exit(0);
-}
-
-function fail(message) {
-	process.stderr.write(`test:load: ${message}\nRun "npm run test:load -- --help" for usage.\n`);
-	process.exit(2);
-}
-function number(value, name, fallback, { min, max, integer = true }) {
-	if (value === undefined) return fallback;
-	const parsed = Number(value);
-	if (!Number.isFinite(parsed) || (integer && !Number.isInteger(parsed)) || parsed < min || parsed > max) fail(`--${name} must be from ${min} to ${max}; got "${value}"`);
-	return parsed;
-}
-
-const count = number(args.count, 'count', args.quick ? 1000 : 10_000, { min: 1, max: LIMITS.maxCount });
-const concurrency = number(args.concurrency, 'concurrency', 50, { min: 1, max: LIMITS.maxConcurrency });
-const duplicateRate = number(args['duplicate-rate'], 'duplicate-rate', 0.2, { min: 0, max: 0.9, integer: false });
-const batch = number(args.batch, 'batch', 1, { min: 1, max: 100 });
-const seed = number(args.seed, 'seed', 1, { min: 0, max: 2 ** 32 - 1 });
-const budgetMs = number(args.timeout, 'timeout', args.quick ? 45 : 240, { min: 1, max: 600 }) * 60_000;
-// n8n 2.41's default engine (vm) evaluates expressions in isolated-vm; on 2 cores it held 10 deliveries/s, grew
-// to 8.6 GB and left one SQLite n8n unable to save executions (RELIABILITY.md). The legacy engine is n8n's own
-// alternative, and is what lets this load measure the triggers rather than the expression engine.
-const engine = args.engine ?? 'legacy';
-if (!['vm', 'legacy'].includes(engine)) fail(`--engine must be vm or legacy; got "${engine}"`);
-const serial = !args.parallel;
-const vendors = (args.vendors ?? Object.keys(LOADS).join(',')).split(',').map((name) => name.trim()).filter(Boolean);
-for (const vendor of vendors) if (!LOADS[vendor]) fail(`unknown vendor "${vendor}"; known: ${Object.keys(LOADS).join(', ')}`);
 
 const began = Date.now();
 const left = () => began + budgetMs - Date.now();

@@ -4,9 +4,8 @@
 // each with the packed package installed. Deliveries go alternately to the two webhook processes, as a balancer
 // would send them. Everything it starts is stopped at the end, on failure and on Ctrl-C.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 
-import { LIMITS, LOADS, log, logDigest, problemsOf, report, runVendorLoad, seconds } from './load-kit.mjs';
+import { LIMITS, LOADS, loadArguments, log, logDigest, problemsOf, report, runVendorLoad, seconds } from './load-kit.mjs';
 import { DEFAULT_N8N_VERSION, launchQueue } from './n8n/index.mjs';
 
 const HELP = `Usage: npm run test:queue -- [options]
@@ -33,56 +32,14 @@ Duplicates needs to be exact; --parallel gives it n8n's default of 10.
   --keep-logs DIR       copy every process's log into DIR before the folders are removed
 `;
 
-const { values: args } = parseArgs({
-	options: {
-		quick: { type: 'boolean' },
-		count: { type: 'string' },
-		concurrency: { type: 'string' },
-		'duplicate-rate': { type: 'string' },
-		batch: { type: 'string' },
-		vendors: { type: 'string' },
-		seed: { type: 'string' },
-		parallel: { type: 'boolean' },
-		webhooks: { type: 'string' },
-		engine: { type: 'string' },
-		timeout: { type: 'string' },
-		json: { type: 'string' },
-		'keep-logs': { type: 'string' },
-		help: { type: 'boolean', short: 'h' },
-	},
+const { args, number, count, concurrency, duplicateRate, batch, seed, budgetMs, engine, serial, vendors } = loadArguments({
+	command: 'test:queue',
+	help: HELP,
+	options: { webhooks: { type: 'string' }, 'keep-logs': { type: 'string' } },
+	minutes: { quick: 60, full: 300 },
 });
-if (args.help) {
-	process.stdout.write(HELP);
-	process.exit(0);
-}
-
-function fail(message) {
-	process.stderr.write(`test:queue: ${message}\nRun "npm run test:queue -- --help" for usage.\n`);
-	process.exit(2);
-}
-function number(value, name, fallback, { min, max, integer = true }) {
-	if (value === undefined) return fallback;
-	const parsed = Number(value);
-	if (!Number.isFinite(parsed) || (integer && !Number.isInteger(parsed)) || parsed < min || parsed > max) fail(`--${name} must be from ${min} to ${max}; got "${value}"`);
-	return parsed;
-}
-
-const count = number(args.count, 'count', args.quick ? 1000 : 10_000, { min: 1, max: LIMITS.maxCount });
-const concurrency = number(args.concurrency, 'concurrency', 50, { min: 1, max: LIMITS.maxConcurrency });
-const duplicateRate = number(args['duplicate-rate'], 'duplicate-rate', 0.2, { min: 0, max: 0.9, integer: false });
-const batch = number(args.batch, 'batch', 1, { min: 1, max: 100 });
-const seed = number(args.seed, 'seed', 1, { min: 0, max: 2 ** 32 - 1 });
 const webhookCount = number(args.webhooks, 'webhooks', 2, { min: 1, max: 4 });
-const budgetMs = number(args.timeout, 'timeout', args.quick ? 60 : 300, { min: 1, max: 600 }) * 60_000;
-// n8n 2.41's default engine (vm) evaluates expressions in isolated-vm; on 2 cores it held 10 deliveries/s, grew
-// to 8.6 GB and left one SQLite n8n unable to save executions (RELIABILITY.md). The legacy engine is n8n's own
-// alternative, and is what lets this load measure the triggers rather than the expression engine.
-const engine = args.engine ?? 'legacy';
-if (!['vm', 'legacy'].includes(engine)) fail(`--engine must be vm or legacy; got "${engine}"`);
-const serial = !args.parallel;
 const workerConcurrency = serial ? 1 : 10;
-const vendors = (args.vendors ?? Object.keys(LOADS).join(',')).split(',').map((name) => name.trim()).filter(Boolean);
-for (const vendor of vendors) if (!LOADS[vendor]) fail(`unknown vendor "${vendor}"; known: ${Object.keys(LOADS).join(', ')}`);
 
 const began = Date.now();
 const left = () => began + budgetMs - Date.now();
