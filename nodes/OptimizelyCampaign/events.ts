@@ -6,8 +6,7 @@ import {
 	type BasicAuthSecret,
 	type ResponseContract,
 	type TriggerDeclaration,
-	FAIL,
-	fastParser,
+	fastSafeParse,
 	isoFromEpochMs,
 	plainCopy,
 	splitBatch,
@@ -221,13 +220,11 @@ export const registrationSchema = z.object({
 
 export type Registration = z.infer<typeof registrationSchema>;
 
-/** Read on every delivery, so through the kit's fast path; zod decides only when the fast path refuses. */
-const parseRegistration = fastParser(registrationSchema);
+/** Read on every delivery, so through the kit's fast path. */
+const parseRegistration = fastSafeParse(registrationSchema);
 
 export function readRegistration(store: IDataObject): Registration | undefined {
-	const fast = parseRegistration(store[REGISTRATION_KEY]);
-	if (fast !== FAIL) return fast;
-	const parsed = registrationSchema.safeParse(store[REGISTRATION_KEY]);
+	const parsed = parseRegistration(store[REGISTRATION_KEY]);
 	return parsed.success ? parsed.data : undefined;
 }
 

@@ -1,4 +1,4 @@
-import type { ZodType, ZodTypeDef } from 'zod';
+import type { SafeParseReturnType, ZodType, ZodTypeDef } from 'zod';
 
 /**
  * A fast path for zod 3 schemas. zod's `safeParse` builds a parse context, a status and an issue list for
@@ -365,4 +365,18 @@ function compile(schema: ZodLike): Parse {
  */
 export function fastParser<TOutput>(schema: ZodType<TOutput, ZodTypeDef, unknown>): (value: unknown) => TOutput | typeof FAIL {
 	return compile(schema as unknown as ZodLike) as (value: unknown) => TOutput | typeof FAIL;
+}
+
+/**
+ * `schema.safeParse`, with the same result, through the fast path: zod runs only for a value the fast path
+ * refuses, to decide and to give the reasons.
+ */
+export function fastSafeParse<TOutput>(
+	schema: ZodType<TOutput, ZodTypeDef, unknown>,
+): (value: unknown) => SafeParseReturnType<unknown, TOutput> {
+	const parse = fastParser(schema);
+	return (value) => {
+		const data = parse(value);
+		return data === FAIL ? schema.safeParse(value) : { success: true, data };
+	};
 }

@@ -1,7 +1,7 @@
 import type { ZodType, ZodTypeDef } from 'zod';
 
 import { MAX_EVENT_NESTING, nestsDeeperThan } from './decode';
-import { FAIL, fastParser } from './fastParse';
+import { fastSafeParse } from './fastParse';
 
 export interface EventRejection {
 	/** Position of the event in the delivery, from 0. */
@@ -21,19 +21,13 @@ export function validateEvents<TEvent>(
 	schema: ZodType<TEvent, ZodTypeDef, unknown>,
 ): Validated<TEvent> {
 	const result: Validated<TEvent> = { valid: [], rejected: [] };
-	const parse = fastParser(schema);
+	const parse = fastSafeParse(schema);
 	events.forEach((candidate, index) => {
 		if (nestsDeeperThan(candidate, MAX_EVENT_NESTING)) {
 			result.rejected.push({ index, errors: [`(event): nests deeper than ${MAX_EVENT_NESTING} levels`] });
 			return;
 		}
-		const event = parse(candidate);
-		if (event !== FAIL) {
-			result.valid.push({ index, event });
-			return;
-		}
-		// zod has the last word, and the reasons.
-		const parsed = schema.safeParse(candidate);
+		const parsed = parse(candidate);
 		if (parsed.success) {
 			result.valid.push({ index, event: parsed.data });
 		} else {
