@@ -8,7 +8,6 @@ import {
 	type TriggerDeclaration,
 	fastSafeParse,
 	isoFromEpochMs,
-	plainCopy,
 	splitBatch,
 	summary,
 	unauthorizedReply,
@@ -161,7 +160,7 @@ export function optimizelyEventKey(event: OptimizelyEvent): string {
 	const type = canonicalType(event.type);
 	if ('id' in event && event.id !== undefined) return `${type}|id=${event.id}`;
 	if (event.mailId !== undefined && event.recipientId !== undefined && event.created !== undefined) {
-		return [type, event.mailId, event.recipientId, event.created].join('|');
+		return `${type}|${event.mailId}|${event.recipientId}|${event.created}`;
 	}
 	const { attempt: _attempt, ...rest } = event;
 	return `${type}|${stableJson(rest)}`;
@@ -169,7 +168,7 @@ export function optimizelyEventKey(event: OptimizelyEvent): string {
 
 /** The item: the vendor's fields unchanged, plus `createdIso` beside `created` (epoch ms). */
 export function optimizelyItem(event: OptimizelyEvent): IDataObject {
-	const item = plainCopy(event);
+	const item = event as IDataObject;
 	if (event.created !== undefined) item.createdIso = isoFromEpochMs(event.created);
 	return item;
 }

@@ -76,12 +76,11 @@ export const personaclick: TriggerDeclaration<PersonaclickEvent> = {
 	vendor: 'Personaclick',
 	schema: personaclickEventSchema,
 	eventName: (event) => event.operation,
-	eventKey: (event) =>
-		[
-			event.operation,
-			event.status,
-			...ID_FIELDS.filter((field) => event[field] !== undefined).map((field) => `${field}=${event[field]}`),
-		].join('|'),
+	eventKey: (event) => {
+		let key = `${event.operation}|${event.status}`;
+		for (const field of ID_FIELDS) if (event[field] !== undefined) key += `|${field}=${event[field]}`;
+		return key;
+	},
 	filters: [
 		{ parameter: 'operations', value: (event) => event.operation },
 		{ parameter: 'statuses', value: (event) => event.status },

@@ -102,7 +102,10 @@ export function receivedParameterSets(request: DeliveryRequest): ParameterSet[] 
 	}
 	const parsed = payload as Record<string, unknown>;
 	const sets: ParameterSet[] = [];
-	const texts = rawBody ? jsonMemberTexts(rawBody.toString('utf8')) : undefined;
+	// A string is signed as itself in both readings, so when every value is one, reading the raw text
+	// (a scan of the whole body) could only give the compact reading again.
+	const allStrings = Object.values(parsed).every((value) => typeof value === 'string');
+	const texts = rawBody && !allStrings ? jsonMemberTexts(rawBody.toString('utf8')) : undefined;
 	if (texts) {
 		const exact = emptySet();
 		for (const [key, text] of texts) exact[key] = asText(parsed[key], () => text);

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, isoFromEpochMs, plainCopy, standardResponses, summary } from '../shared';
+import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, isoFromEpochMs, standardResponses, summary } from '../shared';
 import { kitItemFields } from '../shared/items';
 
 /** Where deliveries come from; each source has its own payload shape and registration. */
@@ -200,7 +200,7 @@ export function eventsDeclaration(answer: KeyAnswer): TriggerDeclaration<SendPul
 			{ parameter: 'mailingLists', value: (event) => event.book_id ?? undefined },
 		],
 		toItem: (event) => {
-			const item = plainCopy(event);
+			const item = event as IDataObject;
 			item.timestampIso = isoFromUnix(event.timestamp);
 			return item;
 		},
@@ -261,7 +261,7 @@ export function automationWebhookDeclaration(answer: KeyAnswer, zone: string): T
 			[SEND_WEBHOOK_EVENT, event.title, event.email ?? event.phone ?? '', `automation_id=${event.automation_id}`, event.execution_date].join('|'),
 		toItem: (event) => {
 			const { flat, list } = variablesOf(event.variables);
-			const item = plainCopy(event);
+			const item = event as IDataObject;
 			item.executionDateIso = isoFromExecutionDate(event.execution_date, zone);
 			item.variables = flat;
 			item.variablesList = list;

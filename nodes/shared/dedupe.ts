@@ -1,7 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { sha256Base64url } from './secure';
-
 export const DEFAULT_DEDUPE_WINDOW = 10_000;
 /** Beyond this, each write of static data would pass a megabyte. */
 export const MAX_DEDUPE_WINDOW = 100_000;
@@ -9,10 +7,10 @@ export const MAX_DEDUPE_WINDOW = 100_000;
 /**
  * n8n reads a workflow's static data from its database for every webhook call and writes it back whenever
  * it changed, so the window's stored size is paid twice per delivery. Keys are kept as fixed-width
- * digests, oldest first: 12 characters (72 bits of SHA-256) per key, 120 KB for the default 10,000 keys,
- * where the keys themselves as an array and an index took about 1 MB. At 72 bits, the chance that a new
- * event's digest matches one of 10,000 others is about 1 in 10^17. The digests are kept in chunks of 128,
- * so that a delivery changes the newest chunk and the oldest, not one long string.
+ * digests, oldest first: 12 characters (72 bits) per key, 120 KB for the default 10,000 keys, where the
+ * keys themselves as an array and an index took about 1 MB. At 72 bits, the chance that a new event's
+ * digest matches one of 10,000 others is about 1 in 10^17. The digests are kept in chunks of 128, so that
+ * a delivery changes the newest chunk and the oldest, not one long string.
  */
 export const DIGEST_LENGTH = 12;
 const CHUNK_LENGTH = 128 * DIGEST_LENGTH;
@@ -23,9 +21,56 @@ interface WindowState extends IDataObject {
 	chunks: string[];
 }
 
-/** The stored form of a key: its digest. */
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const SIXES = Array.from(BASE64URL, (character) => character.charCodeAt(0));
+
+/** Murmur3's finaliser: every bit of the input moves about half of the output bits. */
+function avalanche(value: number): number {
+	let h = value ^ (value >>> 16);
+	h = Math.imul(h, 0x85ebca6b);
+	h ^= h >>> 13;
+	h = Math.imul(h, 0xc2b2ae35);
+	return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * The stored form of a key: 72 bits of a hash, as 12 base64url characters. Three 32-bit lanes, each
+ * multiplying by its own odd constant and rotating by its own amount, so that each character's step is a
+ * bijection of each lane and the lanes do not collide together; the lanes are then mixed into one another.
+ * Not a cryptographic hash, and it need not be one: the window only holds keys of deliveries that passed
+ * the trigger's authentication, and a caller able to send a key that collides with a coming event's could
+ * as well send that event's own key. SHA-256 cost four times as much, the largest part of the window's cost.
+ */
 function digestOf(key: string): string {
-	return sha256Base64url(key).slice(0, DIGEST_LENGTH);
+	let a = 0x243f6a88 ^ key.length;
+	let b = 0x85a308d3;
+	let c = 0x13198a2e;
+	for (let i = 0; i < key.length; i++) {
+		const unit = key.charCodeAt(i);
+		a = Math.imul(a ^ unit, 0x9e3779b1);
+		a = (a << 13) | (a >>> 19);
+		b = Math.imul(b ^ unit, 0x85ebca77);
+		b = (b << 17) | (b >>> 15);
+		c = Math.imul(c ^ unit, 0xc2b2ae3d);
+		c = (c << 11) | (c >>> 21);
+	}
+	a = avalanche(a + Math.imul(b, 0x27d4eb2f));
+	b = avalanche(b ^ a);
+	c = avalanche(c + Math.imul(a ^ b, 0x165667b1));
+	return String.fromCharCode(
+		SIXES[a & 63],
+		SIXES[(a >>> 6) & 63],
+		SIXES[(a >>> 12) & 63],
+		SIXES[(a >>> 18) & 63],
+		SIXES[(a >>> 24) & 63],
+		SIXES[b & 63],
+		SIXES[(b >>> 6) & 63],
+		SIXES[(b >>> 12) & 63],
+		SIXES[(b >>> 18) & 63],
+		SIXES[(b >>> 24) & 63],
+		SIXES[c & 63],
+		SIXES[(c >>> 6) & 63],
+	);
 }
 
 function isWindowState(value: unknown): value is WindowState {
@@ -57,12 +102,16 @@ function* tagsIn(chunk: string): Generator<string> {
 interface Memory {
 	capacity: number;
 	chunks: string[];
+	/** How many digests the chunks hold. */
+	held: number;
 	counts: Map<string, number>;
 	/** Marks of the chunks this process wrote, in two generations: a copy made of them needs no reading. */
 	written: Set<string>;
 	writtenBefore: Set<string>;
-	/** The digests evicted lately, at most `capacity`, oldest overwritten first. */
-	evicted: Set<string>;
+	/**
+	 * The digests evicted lately, at most `capacity`, oldest overwritten first. Only a copy from elsewhere is
+	 * checked against them, so they are kept as a list, made a set only then.
+	 */
 	evictedRing: string[];
 	evictedNext: number;
 	/** When the window was last left in static data (ms), and keys added since. */
@@ -113,10 +162,10 @@ function memoryOf(chunks: string[], capacity: number): Memory {
 	const memory: Memory = {
 		capacity,
 		chunks: [],
+		held: 0,
 		counts: new Map(),
 		written: new Set(),
 		writtenBefore: new Set(),
-		evicted: new Set(),
 		evictedRing: [],
 		evictedNext: 0,
 		writtenAt: 0,
@@ -124,6 +173,7 @@ function memoryOf(chunks: string[], capacity: number): Memory {
 	};
 	for (const chunk of chunks) {
 		memory.chunks.push(chunk);
+		memory.held += chunk.length / DIGEST_LENGTH;
 		remember(memory, chunk);
 		for (const tag of tagsIn(chunk)) memory.counts.set(tag, (memory.counts.get(tag) ?? 0) + 1);
 	}
@@ -180,9 +230,14 @@ export class DedupeWindow {
 		capacity: number,
 		scope?: string,
 	) {
-		const existing = store.dedupe;
+		const existing = store.dedupe as WindowState | undefined;
+		const key = scope === undefined ? undefined : `${scope}\u0000${capacity}`;
+		let memory = key === undefined ? undefined : memories.get(key);
 		let state: WindowState;
-		if (isWindowState(existing) && existing.capacity === capacity) {
+		if (memory?.handedOver !== undefined && existing?.chunks === memory.handedOver && existing.capacity === capacity) {
+			// What this process left there, unchanged: nothing to check or merge.
+			state = existing;
+		} else if (isWindowState(existing) && existing.capacity === capacity) {
 			state = existing;
 		} else {
 			// New, or resized: keep the newest keys that still fit. Anything else is started afresh.
@@ -193,8 +248,7 @@ export class DedupeWindow {
 		}
 		this.remembered = scope !== undefined;
 
-		const key = scope === undefined ? undefined : `${scope}\u0000${capacity}`;
-		let memory = key === undefined ? memoryOfState.get(state) : memories.get(key);
+		if (key === undefined) memory = memoryOfState.get(state);
 		if (!memory) {
 			memory = memoryOf(state.chunks, capacity);
 		} else if (state.chunks !== memory.handedOver && !mirrors(memory, state.chunks)) {
@@ -223,7 +277,7 @@ export class DedupeWindow {
 	}
 
 	get size(): number {
-		return this.memory.chunks.reduce((total, chunk) => total + chunk.length, 0) / DIGEST_LENGTH;
+		return this.memory.held;
 	}
 
 	/** `has`, for a key in its stored form. */
@@ -235,12 +289,7 @@ export class DedupeWindow {
 	keepAll(stored: readonly string[]): void {
 		const memory = this.memory;
 		let added = 0;
-		for (const tag of stored) {
-			if (tag.length !== DIGEST_LENGTH || !this.append(tag)) continue;
-			// Seen again after it was evicted: it is a key of the window again.
-			memory.evicted.delete(tag);
-			added++;
-		}
+		for (const tag of stored) if (tag.length === DIGEST_LENGTH && this.append(tag)) added++;
 		if (added === 0) return;
 		this.evict();
 		memory.unwritten += added;
@@ -250,10 +299,12 @@ export class DedupeWindow {
 
 	/** Adds what a copy from n8n holds that this process neither has nor evicted lately. No write: it came from the database. */
 	private absorb(chunks: string[]): void {
-		const { evicted } = this.memory;
+		let evicted: Set<string> | undefined;
 		let added = false;
 		for (const chunk of chunks) {
 			if (wrote(this.memory, chunk)) continue;
+			// A digest evicted and then seen again is held, and append passes over it.
+			evicted ??= new Set(this.memory.evictedRing);
 			for (const tag of tagsIn(chunk)) if (!evicted.has(tag)) added = this.append(tag) || added;
 		}
 		if (added) this.evict();
@@ -263,6 +314,7 @@ export class DedupeWindow {
 		const { chunks, counts } = this.memory;
 		if (counts.has(tag)) return false;
 		counts.set(tag, 1);
+		this.memory.held++;
 		const last = chunks.length - 1;
 		if (last >= 0 && chunks[last].length < CHUNK_LENGTH) chunks[last] += tag;
 		else chunks.push(tag);
@@ -273,28 +325,28 @@ export class DedupeWindow {
 	private evict(): void {
 		const memory = this.memory;
 		const { chunks, counts } = memory;
-		let excess = this.size * DIGEST_LENGTH - memory.capacity * DIGEST_LENGTH;
+		let excess = (memory.held - memory.capacity) * DIGEST_LENGTH;
 		while (excess > 0 && chunks.length > 0) {
 			const oldest = chunks[0];
-			const dropped = oldest.slice(0, excess);
-			for (const tag of tagsIn(dropped)) {
+			const dropped = Math.min(excess, oldest.length);
+			// An index loop, not tagsIn: this runs for every event once the window is full.
+			for (let at = 0; at < dropped; at += DIGEST_LENGTH) {
+				const tag = oldest.slice(at, at + DIGEST_LENGTH);
 				const count = counts.get(tag) ?? 0;
 				if (count > 1) counts.set(tag, count - 1);
 				else counts.delete(tag);
 				this.noteEvicted(tag);
 			}
-			if (dropped.length === oldest.length) chunks.shift();
-			else chunks[0] = oldest.slice(excess);
-			excess -= dropped.length;
+			if (dropped === oldest.length) chunks.shift();
+			else chunks[0] = oldest.slice(dropped);
+			memory.held -= dropped / DIGEST_LENGTH;
+			excess -= dropped;
 		}
 	}
 
 	private noteEvicted(tag: string): void {
 		const memory = this.memory;
-		const forgotten = memory.evictedRing[memory.evictedNext];
-		if (forgotten !== undefined) memory.evicted.delete(forgotten);
 		memory.evictedRing[memory.evictedNext] = tag;
-		memory.evicted.add(tag);
 		memory.evictedNext = (memory.evictedNext + 1) % Math.max(1, memory.capacity);
 	}
 

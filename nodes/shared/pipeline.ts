@@ -78,7 +78,10 @@ export interface TriggerDeclaration<TEvent extends object> {
 	/** Stable across redeliveries of the same event: the dedupe key. */
 	eventKey(event: TEvent): string;
 	filters?: ReadonlyArray<EventFilter<TEvent>>;
-	/** The item's JSON: the vendor's fields, plus normalised extras. A new object, which the kit adds to. */
+	/**
+	 * The item's JSON: the vendor's fields, plus normalised extras. The event is the delivery's own object,
+	 * made by validation and used for nothing else, so this may add to it and return it.
+	 */
 	toItem?(event: TEvent): IDataObject;
 	responses: ResponseContract;
 	/**
@@ -114,7 +117,7 @@ const SENSITIVE = /secret|token|signature|password|passwd|auth|api[-_]?key|cooki
 
 function send(context: IWebhookFunctions, reply: Reply): IWebhookResponseData {
 	const res = context.getResponseObject();
-	for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+	if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
 	res.status(reply.status);
 	if (reply.body === undefined) res.end();
 	else if (typeof reply.body === 'string') res.send(reply.body);
@@ -166,7 +169,7 @@ function windowScope(context: IWebhookFunctions): string | undefined {
 	if (!workflowId) return undefined;
 	const node = context.getNode();
 	const mode = typeof context.getMode === 'function' ? context.getMode() : '';
-	return [workflowId, node.id ?? node.name, mode].join('\u0000');
+	return `${workflowId}\u0000${node.id ?? node.name}\u0000${mode}`;
 }
 
 /**
@@ -250,14 +253,18 @@ export async function handleDelivery<TEvent extends object>(
 		this.logger.warn(`${vendor} webhook event ${rejection.index} rejected: ${rejection.errors.join('; ')}`);
 	}
 
-	// 5. Filter.
-	const selections = (declaration.filters ?? []).map((filter) => ({
-		filter,
-		selected: new Set(this.getNodeParameter(filter.parameter, []) as string[]),
-	}));
-	const wanted = valid.filter(({ event }) =>
-		selections.every(({ filter, selected }) => selected.size === 0 || selected.has(filter.value(event) ?? '')),
-	);
+	// 5. Filter. An empty selection lets everything through.
+	const selections: Array<{ filter: EventFilter<TEvent>; selected: Set<string> }> = [];
+	for (const filter of declaration.filters ?? []) {
+		// An expression may give one name rather than a list.
+		const value = this.getNodeParameter(filter.parameter, []) as string[] | string;
+		const picked = Array.isArray(value) ? value : value ? [value] : [];
+		if (picked.length > 0) selections.push({ filter, selected: new Set(picked) });
+	}
+	const wanted =
+		selections.length === 0
+			? valid
+			: valid.filter(({ event }) => selections.every(({ filter, selected }) => selected.has(filter.value(event) ?? '')));
 
 	// 6. Deduplicate: within the delivery always; across deliveries only when answering at once, since
 	// with "when last node finishes" a redelivery follows a failed run and must run again.
@@ -266,25 +273,38 @@ export async function handleDelivery<TEvent extends object>(
 		capacity > 0 && responseMode === 'onReceived'
 			? new DedupeWindow(this.getWorkflowStaticData('node'), capacity, windowScope(this))
 			: undefined;
+	const metadata = options.includeRequestMetadata
+		? requestMetadata(headers, query, sourceIp, isoFromEpochMs(receivedAt), secretName)
+		: undefined;
 	const seen = new Set<string>();
-	const fresh: Array<{ event: TEvent; key: string; stored?: string }> = [];
-	for (const { event } of wanted) {
+	const items: INodeExecutionData[] = [];
+	const kept: string[] = [];
+	for (const { index, event } of wanted) {
 		const key = declaration.eventKey(event);
-		if (capacity === 0) {
-			fresh.push({ event, key });
-			continue;
+		if (capacity > 0) {
+			if (seen.has(key)) continue;
+			seen.add(key);
+			if (window) {
+				const stored = DedupeWindow.storedKey(key);
+				if (window.holds(stored)) continue;
+				kept.push(stored);
+			}
 		}
-		if (seen.has(key)) continue;
-		seen.add(key);
-		const stored = window ? DedupeWindow.storedKey(key) : undefined;
-		if (stored !== undefined && window?.holds(stored)) continue;
-		fresh.push({ event, key, stored });
+		// 7. One item per event. Validation gives a new object (zod's own output), which becomes the item;
+		// only an event that is still the body's own object is copied, so an item never shares the body.
+		const eventName = declaration.eventName(event);
+		const own = event === events[index] ? (plainCopy(event) as TEvent) : event;
+		const json = declaration.toItem ? declaration.toItem(own) : (own as IDataObject);
+		json.eventName = eventName;
+		json.eventKey = key;
+		if (metadata) json.requestMetadata = metadata;
+		items.push({ json });
 	}
 
 	const outcome: DeliveryOutcome = {
 		received: events.length,
-		emitted: fresh.length,
-		duplicates: wanted.length - fresh.length,
+		emitted: items.length,
+		duplicates: wanted.length - items.length,
 		ignored: valid.length - wanted.length,
 		rejected,
 	};
@@ -297,21 +317,10 @@ export async function handleDelivery<TEvent extends object>(
 					? responses.duplicate(outcome)
 					: responses.accepted(outcome);
 
-	if (fresh.length === 0) return send(this, reply);
+	if (items.length === 0) return send(this, reply);
 
-	// 7 and 8. Emit, and answer.
-	const metadata = options.includeRequestMetadata
-		? requestMetadata(headers, query, sourceIp, isoFromEpochMs(receivedAt), secretName)
-		: undefined;
-	const items: INodeExecutionData[] = fresh.map(({ event, key }) => {
-		// toItem builds a new object; the event itself is copied, so the item never shares it.
-		const json = declaration.toItem ? declaration.toItem(event) : plainCopy(event);
-		json.eventName = declaration.eventName(event);
-		json.eventKey = key;
-		if (metadata) json.requestMetadata = metadata;
-		return { json };
-	});
-	window?.keepAll(fresh.flatMap(({ stored }) => (stored === undefined ? [] : [stored])));
+	// 8. Keep the keys, emit, and answer.
+	window?.keepAll(kept);
 
 	if (responseMode === 'lastNode') return { workflowData: [items] };
 	send(this, reply);

@@ -22,10 +22,13 @@ export function validateEvents<TEvent>(
 ): Validated<TEvent> {
 	const result: Validated<TEvent> = { valid: [], rejected: [] };
 	const parse = fastSafeParse(schema);
-	events.forEach((candidate, index) => {
-		if (nestsDeeperThan(candidate, MAX_EVENT_NESTING)) {
+	// One walk over the whole batch is enough when it does not nest too deep: the list adds one level.
+	const checkEach = nestsDeeperThan(events, MAX_EVENT_NESTING + 1);
+	for (let index = 0; index < events.length; index++) {
+		const candidate = events[index];
+		if (checkEach && nestsDeeperThan(candidate, MAX_EVENT_NESTING)) {
 			result.rejected.push({ index, errors: [`(event): nests deeper than ${MAX_EVENT_NESTING} levels`] });
-			return;
+			continue;
 		}
 		const parsed = parse(candidate);
 		if (parsed.success) {
@@ -38,6 +41,6 @@ export function validateEvents<TEvent>(
 				),
 			});
 		}
-	});
+	}
 	return result;
 }

@@ -16,6 +16,32 @@ describe('dedupe window', () => {
 		expect(window.size).toBe(3);
 	});
 
+	it('tells 200,000 keys of the vendors\' shapes apart, and spreads their digests over every character', () => {
+		const keys: string[] = [];
+		for (let i = 0; i < 50_000; i++) {
+			keys.push(`open|3P5W8B4-${i}|123456789005|1564590054000`);
+			keys.push(`import_products|success|task_id=${i}`);
+			keys.push((i * 7919).toString(16).padStart(24, '0'));
+			// Keys one character apart, in every position.
+			keys.push(`send_webhook|New Automation|subscriber@example.com|automation_id=123|2022-01-04 09:02:${String(i % 60).padStart(2, '0')}`.replace(/./, String.fromCharCode(32 + (i % 95))) + i);
+		}
+		const digests = keys.map((key) => DedupeWindow.storedKey(key));
+		expect(new Set(keys).size).toBe(200_000);
+		expect(new Set(digests).size).toBe(200_000);
+		expect(digests.filter((stored) => !/^[\w-]{12}$/.test(stored))).toEqual([]);
+		// Each of the 12 positions takes each of the 64 characters about equally often (3,125 times, give or
+		// take 55): the widest gap from that, over all of them, stays within 7 of those 55.
+		const counts = new Map<string, number>();
+		for (const stored of digests) {
+			for (let position = 0; position < DIGEST_LENGTH; position++) {
+				const slot = `${position}:${stored[position]}`;
+				counts.set(slot, (counts.get(slot) ?? 0) + 1);
+			}
+		}
+		expect(counts.size).toBe(64 * DIGEST_LENGTH);
+		expect(Math.max(...[...counts.values()].map((count) => Math.abs(count - 3_125)))).toBeLessThan(385);
+	});
+
 	it('survives a JSON round trip, as n8n stores static data', () => {
 		const store: IDataObject = {};
 		const window = new DedupeWindow(store, 100);

@@ -43,6 +43,16 @@ describe('the delivery pipeline', () => {
 		expect(result.items).toEqual([{ id: 'x1', kind: 'a', eventName: 'acme.a', eventKey: 'x1' }]);
 	});
 
+	it('never hands the body\'s own objects on as items, even from a schema that returns its input', async () => {
+		const asIs = z.custom<Event>((value) => typeof value === 'object' && value !== null);
+		const body = [{ id: 'x1', kind: 'a' as const }];
+		for (const overrides of [{ schema: asIs, toItem: undefined }, { schema: asIs, toItem: (event: Event) => event as IDataObject }]) {
+			const result = await deliver(vendor(overrides), {}, { body });
+			expect(result.items).toEqual([{ id: 'x1', kind: 'a', eventName: 'acme.a', eventKey: 'x1' }]);
+			expect(body).toEqual([{ id: 'x1', kind: 'a' }]);
+		}
+	});
+
 	it('drops repeats inside one delivery', async () => {
 		const result = await deliver(vendor(), {}, { body: [{ id: 'x1', kind: 'a' }, { id: 'x1', kind: 'a' }] });
 		expect(result.items).toHaveLength(1);
