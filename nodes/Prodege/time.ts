@@ -1,17 +1,12 @@
 import { IANAZone } from 'luxon';
 
-import { isoFromEpochMs } from '../shared/time';
+import { daysInMonth, isoFromEpochMs } from '../shared/time';
 
 export const PACIFIC_ZONE = 'America/Los_Angeles';
 
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2}) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d)$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
-
-function daysInMonth(year: number, month: number): number {
-	if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
 
 /** The last reading: validation and the item both read each event's time, one after the other. */
 let last: { text: string; utc: string | undefined } | undefined;

@@ -56,8 +56,23 @@ function namesOf(entries: Array<[string, Canonical]>, lowers: string[]): Array<[
 export function canonicalJson(value: unknown): Canonical {
 	if (value === null || value === undefined) return null;
 	if (Array.isArray(value)) return value.map(canonicalJson);
-	if (isRecord(value)) return recordOf(Object.entries(value).map(([key, child]) => [key, canonicalJson(child)]));
+	if (isRecord(value)) return canonicalJsonRecord(value);
 	return String(value);
+}
+
+/**
+ * Keys are set directly while each lower-cased key is new to the record. A key met again in lower case,
+ * or one the record inherits ("__proto__", "constructor"), sends the whole object through recordOf.
+ */
+function canonicalJsonRecord(value: Record<string, unknown>): CanonicalRecord {
+	const record: CanonicalRecord = {};
+	for (const key of Object.keys(value)) {
+		const lower = key.toLowerCase();
+		// Canonical values are never undefined: anything already there is a key met before, or inherited.
+		if (record[lower] !== undefined) return recordOf(Object.entries(value).map(([name, child]) => [name, canonicalJson(child)]));
+		record[lower] = canonicalJson(value[key]);
+	}
+	return record;
 }
 
 const isNamespaceDeclaration = (name: string) => name === 'xmlns' || name.startsWith('xmlns:');
@@ -119,10 +134,18 @@ export function canonicalXml(body: Record<string, unknown>, options: CanonicalOp
 
 /** JSON with keys in a fixed order, so equal payloads give equal text (and equal hashes). */
 export function stableStringify(value: Canonical): string {
-	if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+	if (Array.isArray(value)) {
+		let text = '[';
+		for (let i = 0; i < value.length; i++) text += (i === 0 ? '' : ',') + stableStringify(value[i]);
+		return `${text}]`;
+	}
 	if (isRecord(value)) {
 		const keys = Object.keys(value).sort();
-		return `{${keys.map((key) => `${JSON.stringify(key)}:${stableStringify(value[key])}`).join(',')}}`;
+		let text = '{';
+		for (let i = 0; i < keys.length; i++) {
+			text += `${i === 0 ? '' : ','}${JSON.stringify(keys[i])}:${stableStringify(value[keys[i]])}`;
+		}
+		return `${text}}`;
 	}
 	return JSON.stringify(value);
 }

@@ -82,8 +82,9 @@ export const qixolEventSchema = z.unknown().transform((candidate, ctx): QixolEve
 			});
 		}
 	}
-	for (const [key, value] of Object.entries(fields)) {
-		if ((isIdField(key) || isTimestampField(key)) && value !== null && typeof value !== 'string') {
+	for (const key of Object.keys(fields)) {
+		const value = fields[key];
+		if (value !== null && typeof value !== 'string' && (isIdField(key) || isTimestampField(key))) {
 			ctx.addIssue({
 				code: z.ZodIssueCode.custom,
 				path: [key],
@@ -100,12 +101,12 @@ export const qixolEventSchema = z.unknown().transform((candidate, ctx): QixolEve
  * promotion's own dates rather than the event's, so only an identical payload counts as a repeat.
  */
 export function qixolEventKey(eventName: string, fields: CanonicalRecord): string {
-	const ids = Object.keys(fields)
-		.filter((key) => isIdField(key) && typeof fields[key] === 'string' && fields[key] !== '')
-		.sort()
-		.map((key) => `${key}=${fields[key] as string}`);
-	const hash = sha256Base64url(stableStringify(fields));
-	return [eventName, ...ids, `sha256:${hash}`].join('|');
+	const ids: string[] = [];
+	for (const key of Object.keys(fields)) if (isIdField(key) && typeof fields[key] === 'string' && fields[key] !== '') ids.push(key);
+	ids.sort();
+	let key = eventName;
+	for (const id of ids) key += `|${id}=${fields[id] as string}`;
+	return `${key}|sha256:${sha256Base64url(stableStringify(fields))}`;
 }
 
 /** Turns a decoded delivery into canonical events: a JSON array is a batch, an XML root is one event. */

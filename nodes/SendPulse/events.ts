@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, isoFromEpochMs, standardResponses, summary } from '../shared';
+import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, daysInMonth, isoFromEpochMs, setField, standardResponses, summary } from '../shared';
 import { kitItemFields } from '../shared/items';
 
 /** Where deliveries come from; each source has its own payload shape and registration. */
@@ -150,25 +150,35 @@ const PLAIN_DATE_TIME = /^([1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01
 export function isoFromExecutionDate(text: string, zone: string): string | null {
 	const plain = zone === 'UTC' ? PLAIN_DATE_TIME.exec(text) : null;
 	if (plain) {
-		const [year, month, day, hour, minute, second] = plain.slice(1).map(Number);
-		const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-		// Date.UTC rolls 2023-02-30 over into March; luxon calls such a date invalid.
-		return new Date(ms).getUTCDate() === day ? plainIso(ms) : null;
+		// The text is the ISO form already, once its day is known to exist: luxon calls 2023-02-30 invalid.
+		return Number(plain[3]) <= daysInMonth(Number(plain[1]), Number(plain[2])) ? `${text.slice(0, 10)}T${text.slice(11)}Z` : null;
 	}
 	const time = DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm:ss', { zone });
 	return time.isValid ? time.toISO({ suppressMilliseconds: true }) : null;
 }
 
+/** Zones already checked: luxon's check builds a DateTime, several µs on every delivery. */
+const zoneChecks = new Map<string, boolean>();
+const ZONE_CHECKS_KEPT = 100;
+
 export function isValidZone(zone: string): boolean {
-	return DateTime.now().setZone(zone).isValid;
+	let valid = zoneChecks.get(zone);
+	if (valid === undefined) {
+		valid = DateTime.now().setZone(zone).isValid;
+		if (zoneChecks.size >= ZONE_CHECKS_KEPT) zoneChecks.clear();
+		zoneChecks.set(zone, valid);
+	}
+	return valid;
 }
 
 /** The variables as one object (a later name wins) and as the list SendPulse sent. */
 function variablesOf(variables: AutomationWebhook['variables']): { flat: IDataObject; list: IDataObject[] } {
 	if (!variables) return { flat: {}, list: [] };
 	const list = (Array.isArray(variables) ? variables : Object.entries(variables).map(([name, value]) => ({ [name]: value }))) as IDataObject[];
-	// fromEntries defines properties and never sets a prototype, whatever the variable names.
-	const flat = Object.fromEntries(list.flatMap((entry) => Object.entries(entry))) as IDataObject;
+	const flat: IDataObject = {};
+	for (const entry of list) {
+		for (const name of Object.keys(entry)) setField(flat, name, entry[name]);
+	}
 	return { flat, list };
 }
 

@@ -132,12 +132,14 @@ function send(context: IWebhookFunctions, reply: Reply): IWebhookResponseData {
  */
 export function plainCopy(record: object): IDataObject {
 	const copy: IDataObject = {};
-	for (const key of Object.keys(record)) {
-		const value = (record as IDataObject)[key];
-		if (key === '__proto__') Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
-		else copy[key] = value;
-	}
+	for (const key of Object.keys(record)) setField(copy, key, (record as IDataObject)[key]);
 	return copy;
+}
+
+/** Sets a field by name; a field named "__proto__" is defined, so it stays a field and sets no prototype. */
+export function setField(target: IDataObject, key: string, value: unknown): void {
+	if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+	else target[key] = value as IDataObject[string];
 }
 
 /** A copy without the dropped names. fromEntries, not assignment: a query parameter "__proto__" stays a key. */

@@ -21,6 +21,11 @@ describe('canonical form of Qixol payloads', () => {
 		expect(canonicalJson({ id: 1, ID: 2 })).toEqual({ id: '1', ID: '2' });
 	});
 
+	it('keeps fields named like Object.prototype\'s members as fields of their own', () => {
+		const canonical = canonicalJson({ Constructor: 1, toString: 'x', HasOwnProperty: true, Id: 4 }) as Record<string, unknown>;
+		expect(Object.entries(canonical)).toEqual([['constructor', '1'], ['tostring', 'x'], ['hasownproperty', 'true'], ['id', '4']]);
+	});
+
 	it('stores a "__proto__" field as a field, never as a prototype', () => {
 		const fromJson = canonicalJson(JSON.parse('{"__proto__":{"polluted":"yes"},"a":1}')) as Record<string, unknown>;
 
