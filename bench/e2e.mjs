@@ -35,7 +35,7 @@ deliveries (distinct events, batches of 1, 10, 50 and 100) to four workflows tha
 The full run adds Prodege single events: our trigger against Webhook -> Code checking the SHA-256 signature.
 
   --quick               2 rounds, fewer deliveries, no Prodege (about 2 minutes with n8n's start)
-  --rounds N            rounds per batch size (default 5; 2 with --quick)
+  --rounds N            rounds per batch size (default 8; 2 with --quick)
   --deliveries N        deliveries per variant per round, for every batch size (default depends on the size)
   --batches LIST        batch sizes (default ${BATCHES.join(',')})
   --concurrency N       deliveries in flight (default 4)
@@ -83,7 +83,7 @@ function integer(value, name, fallback, min, max) {
 }
 
 const quick = Boolean(args.quick);
-const rounds = integer(args.rounds, 'rounds', quick ? 2 : 5, 1, 50);
+const rounds = integer(args.rounds, 'rounds', quick ? 2 : 8, 1, 50);
 const concurrency = integer(args.concurrency, 'concurrency', 4, 1, 64);
 const batches = args.batches ? args.batches.split(',').map((b) => integer(b.trim(), 'batches', 1, 1, 100)) : BATCHES;
 const fixedDeliveries = integer(args.deliveries, 'deliveries', undefined, 1, 2000);
