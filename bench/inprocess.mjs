@@ -87,6 +87,7 @@ for (const vendor of vendors(out).filter((v) => !only || v.name.toLowerCase().st
 		if (emitted !== batch) throw new Error(`${vendor.name}: a ${batch}-event delivery emitted ${emitted} items`);
 		const pipeline = [];
 		const parse = [];
+		const fullParse = [];
 		for (let run = 0; run < runs; run++) {
 			// A workflow of its own per run: each run sends the same events, which a shared window would drop.
 			const slot = { delivery: prepared[0], staticData: vendor.staticData ? vendor.staticData() : {}, workflowId: `${vendor.name} ${batch} ${run}` };
@@ -98,6 +99,7 @@ for (const vendor of vendors(out).filter((v) => !only || v.name.toLowerCase().st
 				})) / batch,
 			);
 			parse.push((await time(deliveries, (i) => JSON.parse(prepared[i].rawBody))) / batch);
+			if (vendor.fullParse) fullParse.push((await time(deliveries, (i) => vendor.fullParse(prepared[i].rawBody))) / batch);
 		}
 		const p = median(pipeline);
 		const j = median(parse);
@@ -108,6 +110,10 @@ for (const vendor of vendors(out).filter((v) => !only || v.name.toLowerCase().st
 			'min-max': `${Math.round(Math.min(...pipeline))}-${Math.round(Math.max(...pipeline))}`,
 			'JSON.parse ns/event': Math.round(j),
 			ratio: +(p / j).toFixed(2),
+			...(vendor.fullParse && {
+				'with the data string parsed ns/event': Math.round(median(fullParse)),
+				'ratio to that': +(p / median(fullParse)).toFixed(2),
+			}),
 		});
 	}
 }

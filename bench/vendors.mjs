@@ -50,6 +50,8 @@ export function vendors(out) {
 			name: 'Prodege',
 			nodeFile: 'nodes/Prodege/ProdegeTrigger.node.js',
 			className: 'ProdegeTrigger',
+			// The body's `data` is a string of JSON: parsing the bytes leaves the events unread. This floor reads them too.
+			fullParse: (rawBody) => JSON.parse(JSON.parse(rawBody).data),
 			delivery: (batch, seq) => {
 				const { prodegeSignature } = require('./nodes/Prodege/signing.js');
 				const events = many(batch, (i) => ({

@@ -41,16 +41,17 @@ export function checkBasicAuth(
 	expected: BasicAuthSecret,
 	realm: string,
 ): AuthFailure | undefined {
-	const challenge = `Basic realm="${realm.replace(/"/g, '')}", charset="UTF-8"`;
+	const refuse = (reason: string): AuthFailure => ({
+		kind: 'basicAuth',
+		status: 401,
+		reason,
+		challenge: `Basic realm="${realm.replace(/"/g, '')}", charset="UTF-8"`,
+	});
 	// An empty password configured would let "Basic Og==" (":") in: refuse everyone instead.
-	if (expected.password.length === 0) {
-		return { kind: 'basicAuth', status: 401, reason: 'no password is configured for this trigger', challenge };
-	}
+	if (expected.password.length === 0) return refuse('no password is configured for this trigger');
 	const header = firstHeader(headers, 'authorization');
 	const match = header ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
-	if (!match) {
-		return { kind: 'basicAuth', status: 401, reason: 'no basic auth credentials were sent', challenge };
-	}
+	if (!match) return refuse('no basic auth credentials were sent');
 	const decoded = Buffer.from(match[1], 'base64').toString('utf8');
 	const colon = decoded.indexOf(':');
 	const user = colon === -1 ? decoded : decoded.slice(0, colon);
@@ -58,7 +59,7 @@ export function checkBasicAuth(
 	const userOk = safeEqual(user, expected.user);
 	const passwordOk = safeEqual(password, expected.password);
 	if (userOk && passwordOk) return undefined;
-	return { kind: 'basicAuth', status: 401, reason: 'the basic auth user or password is wrong', challenge };
+	return refuse('the basic auth user or password is wrong');
 }
 
 /** Checks a shared secret sent in a header or in the query string. */
@@ -69,12 +70,12 @@ export function checkSharedSecret(
 ): AuthFailure | undefined {
 	const raw = expected.location === 'header' ? firstHeader(headers, expected.name) : query[expected.name];
 	const received = Array.isArray(raw) ? raw[0] : raw;
-	const where = expected.location === 'header' ? `header "${expected.name}"` : `query parameter "${expected.name}"`;
+	const where = () => (expected.location === 'header' ? `header "${expected.name}"` : `query parameter "${expected.name}"`);
 	if (typeof received !== 'string' || received.length === 0) {
-		return { kind: 'sharedSecret', status: 401, reason: `the ${where} is missing` };
+		return { kind: 'sharedSecret', status: 401, reason: `the ${where()} is missing` };
 	}
 	if (!safeEqual(received, expected.secret)) {
-		return { kind: 'sharedSecret', status: 401, reason: `the ${where} does not hold the expected secret` };
+		return { kind: 'sharedSecret', status: 401, reason: `the ${where()} does not hold the expected secret` };
 	}
 	return undefined;
 }

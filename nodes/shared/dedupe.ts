@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { BASE64URL, TagSet, tagPart } from './tagSet';
+
 export const DEFAULT_DEDUPE_WINDOW = 10_000;
 /** Beyond this, each write of static data would pass a megabyte. */
 export const MAX_DEDUPE_WINDOW = 100_000;
@@ -21,7 +23,6 @@ interface WindowState extends IDataObject {
 	chunks: string[];
 }
 
-const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const SIXES = Array.from(BASE64URL, (character) => character.charCodeAt(0));
 
 /** Murmur3's finaliser: every bit of the input moves about half of the output bits. */
@@ -37,9 +38,9 @@ function avalanche(value: number): number {
  * The stored form of a key: 72 bits of a hash, as 12 base64url characters. Three 32-bit lanes, each
  * multiplying by its own odd constant and rotating by its own amount, so that each character's step is a
  * bijection of each lane and the lanes do not collide together; the lanes are then mixed into one another.
- * Not a cryptographic hash, and it need not be one: the window only holds keys of deliveries that passed
- * the trigger's authentication, and a caller able to send a key that collides with a coming event's could
- * as well send that event's own key. SHA-256 cost four times as much, the largest part of the window's cost.
+ * Not a cryptographic hash, and it need not be one: the window only holds keys of deliveries the trigger
+ * accepted, and a caller able to send a key that collides with a coming event's could as well send that
+ * event's own key. SHA-256 cost three times as much, the largest part of the window's cost then.
  */
 function digestOf(key: string): string {
 	let a = 0x243f6a88 ^ key.length;
@@ -84,8 +85,11 @@ function isWindowState(value: unknown): value is WindowState {
 	);
 }
 
-function* tagsIn(chunk: string): Generator<string> {
-	for (let at = 0; at < chunk.length; at += DIGEST_LENGTH) yield chunk.slice(at, at + DIGEST_LENGTH);
+/** Calls `each` with the three parts of every digest in a chunk, and where it starts. */
+function forEachDigest(chunk: string, each: (x: number, y: number, z: number, at: number) => void): void {
+	for (let at = 0; at + DIGEST_LENGTH <= chunk.length; at += DIGEST_LENGTH) {
+		each(tagPart(chunk, at), tagPart(chunk, at + 4), tagPart(chunk, at + 8), at);
+	}
 }
 
 /**
@@ -104,16 +108,18 @@ interface Memory {
 	chunks: string[];
 	/** How many digests the chunks hold. */
 	held: number;
-	counts: Map<string, number>;
+	/** The same digests, as a multiset for O(1) look-ups. */
+	counts: TagSet;
 	/** Marks of the chunks this process wrote, in two generations: a copy made of them needs no reading. */
 	written: Set<string>;
 	writtenBefore: Set<string>;
 	/**
-	 * The digests evicted lately, at most `capacity`, oldest overwritten first. Only a copy from elsewhere is
-	 * checked against them, so they are kept as a list, made a set only then.
+	 * The digests evicted lately, at most `capacity`, oldest overwritten first, three parts each. Only a copy
+	 * from elsewhere is checked against them, so they are kept as a list, made a set only then.
 	 */
-	evictedRing: string[];
+	evictedRing: Int32Array;
 	evictedNext: number;
+	evictedCount: number;
 	/** When the window was last left in static data (ms), and keys added since. */
 	writtenAt: number;
 	unwritten: number;
@@ -163,11 +169,12 @@ function memoryOf(chunks: string[], capacity: number): Memory {
 		capacity,
 		chunks: [],
 		held: 0,
-		counts: new Map(),
+		counts: new TagSet(capacity),
 		written: new Set(),
 		writtenBefore: new Set(),
-		evictedRing: [],
+		evictedRing: new Int32Array(Math.max(1, capacity) * 3),
 		evictedNext: 0,
+		evictedCount: 0,
 		writtenAt: 0,
 		unwritten: 0,
 	};
@@ -175,7 +182,7 @@ function memoryOf(chunks: string[], capacity: number): Memory {
 		memory.chunks.push(chunk);
 		memory.held += chunk.length / DIGEST_LENGTH;
 		remember(memory, chunk);
-		for (const tag of tagsIn(chunk)) memory.counts.set(tag, (memory.counts.get(tag) ?? 0) + 1);
+		forEachDigest(chunk, (x, y, z) => memory.counts.add(x, y, z));
 	}
 	return memory;
 }
@@ -282,7 +289,7 @@ export class DedupeWindow {
 
 	/** `has`, for a key in its stored form. */
 	holds(stored: string): boolean {
-		return this.memory.counts.has(stored);
+		return stored.length === DIGEST_LENGTH && this.memory.counts.has(tagPart(stored, 0), tagPart(stored, 4), tagPart(stored, 8));
 	}
 
 	/** `add` for several keys in their stored form: those not yet held are kept, the oldest making room. */
@@ -299,21 +306,32 @@ export class DedupeWindow {
 
 	/** Adds what a copy from n8n holds that this process neither has nor evicted lately. No write: it came from the database. */
 	private absorb(chunks: string[]): void {
-		let evicted: Set<string> | undefined;
+		const memory = this.memory;
+		let evicted: TagSet | undefined;
 		let added = false;
 		for (const chunk of chunks) {
-			if (wrote(this.memory, chunk)) continue;
+			if (wrote(memory, chunk)) continue;
 			// A digest evicted and then seen again is held, and append passes over it.
-			evicted ??= new Set(this.memory.evictedRing);
-			for (const tag of tagsIn(chunk)) if (!evicted.has(tag)) added = this.append(tag) || added;
+			evicted ??= this.lately(memory);
+			const recent = evicted;
+			forEachDigest(chunk, (x, y, z, at) => {
+				if (!recent.has(x, y, z)) added = this.append(chunk.slice(at, at + DIGEST_LENGTH)) || added;
+			});
 		}
 		if (added) this.evict();
 	}
 
+	/** The digests evicted lately, as a set. */
+	private lately(memory: Memory): TagSet {
+		const set = new TagSet(memory.evictedCount);
+		const ring = memory.evictedRing;
+		for (let i = 0; i < memory.evictedCount * 3; i += 3) set.add(ring[i], ring[i + 1], ring[i + 2]);
+		return set;
+	}
+
 	private append(tag: string): boolean {
 		const { chunks, counts } = this.memory;
-		if (counts.has(tag)) return false;
-		counts.set(tag, 1);
+		if (!counts.addNew(tagPart(tag, 0), tagPart(tag, 4), tagPart(tag, 8))) return false;
 		this.memory.held++;
 		const last = chunks.length - 1;
 		if (last >= 0 && chunks[last].length < CHUNK_LENGTH) chunks[last] += tag;
@@ -329,13 +347,13 @@ export class DedupeWindow {
 		while (excess > 0 && chunks.length > 0) {
 			const oldest = chunks[0];
 			const dropped = Math.min(excess, oldest.length);
-			// An index loop, not tagsIn: this runs for every event once the window is full.
+			// Read in place: this runs for every event once the window is full.
 			for (let at = 0; at < dropped; at += DIGEST_LENGTH) {
-				const tag = oldest.slice(at, at + DIGEST_LENGTH);
-				const count = counts.get(tag) ?? 0;
-				if (count > 1) counts.set(tag, count - 1);
-				else counts.delete(tag);
-				this.noteEvicted(tag);
+				const x = tagPart(oldest, at);
+				const y = tagPart(oldest, at + 4);
+				const z = tagPart(oldest, at + 8);
+				counts.removeOne(x, y, z);
+				this.noteEvicted(x, y, z);
 			}
 			if (dropped === oldest.length) chunks.shift();
 			else chunks[0] = oldest.slice(dropped);
@@ -344,10 +362,15 @@ export class DedupeWindow {
 		}
 	}
 
-	private noteEvicted(tag: string): void {
+	private noteEvicted(x: number, y: number, z: number): void {
 		const memory = this.memory;
-		memory.evictedRing[memory.evictedNext] = tag;
-		memory.evictedNext = (memory.evictedNext + 1) % Math.max(1, memory.capacity);
+		const at = memory.evictedNext * 3;
+		memory.evictedRing[at] = x;
+		memory.evictedRing[at + 1] = y;
+		memory.evictedRing[at + 2] = z;
+		const kept = memory.evictedRing.length / 3;
+		memory.evictedNext = (memory.evictedNext + 1) % kept;
+		memory.evictedCount = Math.min(kept, memory.evictedCount + 1);
 	}
 
 	/**

@@ -367,6 +367,9 @@ export function fastParser<TOutput>(schema: ZodType<TOutput, ZodTypeDef, unknown
 	return compile(schema as unknown as ZodLike) as (value: unknown) => TOutput | typeof FAIL;
 }
 
+/** One per schema, as validateEvents asks for it on every delivery. */
+const safeParsers = new WeakMap<object, (value: unknown) => unknown>();
+
 /**
  * `schema.safeParse`, with the same result, through the fast path: zod runs only for a value the fast path
  * refuses, to decide and to give the reasons.
@@ -374,9 +377,15 @@ export function fastParser<TOutput>(schema: ZodType<TOutput, ZodTypeDef, unknown
 export function fastSafeParse<TOutput>(
 	schema: ZodType<TOutput, ZodTypeDef, unknown>,
 ): (value: unknown) => SafeParseReturnType<unknown, TOutput> {
-	const parse = fastParser(schema);
-	return (value) => {
-		const data = parse(value);
-		return data === FAIL ? schema.safeParse(value) : { success: true, data };
-	};
+	let safeParse = safeParsers.get(schema) as ((value: unknown) => SafeParseReturnType<unknown, TOutput>) | undefined;
+	if (!safeParse) {
+		const parse = fastParser(schema);
+		safeParse = (value) => {
+			const data = parse(value);
+			return data === FAIL ? schema.safeParse(value) : { success: true, data };
+		};
+		safeParsers.set(schema, safeParse);
+	}
+	return safeParse;
 }
+

@@ -113,6 +113,9 @@ export interface KitOptions {
 	extraAllowedIps?: string;
 }
 
+/** The authentication methods the kit checks itself; any other is the vendor's `verify`. */
+const KIT_AUTHENTICATION = new Set(['none', 'basicAuth', 'sharedSecret', 'ipAllowlist']);
+
 const SENSITIVE = /secret|token|signature|password|passwd|auth|api[-_]?key|cookie|session/i;
 
 function send(context: IWebhookFunctions, reply: Reply): IWebhookResponseData {
@@ -230,7 +233,7 @@ export async function handleDelivery<TEvent extends object>(
 	}
 
 	// A vendor's own proof of origin, such as a signature over the body.
-	if (!['none', 'basicAuth', 'sharedSecret', 'ipAllowlist'].includes(authentication)) {
+	if (!KIT_AUTHENTICATION.has(authentication)) {
 		const verdict = declaration.verify
 			? await declaration.verify.call(this, authentication, { headers, query, rawBody: (req as { rawBody?: Buffer }).rawBody, decoded })
 			: ({ ok: false, reason: `the authentication method "${authentication}" is not supported` } as const);

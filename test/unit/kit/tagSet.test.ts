@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+
+import { TagSet, tagPart } from '../../../nodes/shared/tagSet';
+
+type Digest = [number, number, number];
+const keyOf = ([x, y, z]: Digest) => `${x},${y},${z}`;
+
+/**
+ * Digests from a small space, so that many share a home slot and probe runs wrap around the table: the
+ * cases where linear probing and backward-shift deletion go wrong.
+ */
+const crowded = fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 2 }));
+const anyDigest = fc.tuple(fc.integer({ min: 0, max: 0xffffff }), fc.integer({ min: 0, max: 0xffffff }), fc.integer({ min: 0, max: 0xffffff }));
+const operation = fc.tuple(fc.constantFrom('add', 'addNew', 'removeOne'), fc.oneof(crowded, anyDigest));
+
+describe('the dedupe window\'s tag set', () => {
+	it('reads a digest\'s characters as three 24-bit parts', () => {
+		expect([tagPart('AAAAAAAAAAAB', 0), tagPart('AAAAAAAAAAAB', 8)]).toEqual([0, 1]);
+		expect(tagPart('____', 0)).toBe(0xffffff);
+		expect(tagPart('BAAA', 0)).toBe(1 << 18);
+	});
+
+	it('answers as a multiset of digests would, through growth, collisions and removals', () => {
+		fc.assert(
+			fc.property(fc.array(operation, { maxLength: 400 }), fc.nat({ max: 64 }), (operations, expected) => {
+				const set = new TagSet(expected);
+				const reference = new Map<string, number>();
+				for (const [kind, digest] of operations) {
+					const key = keyOf(digest);
+					const held = reference.get(key) ?? 0;
+					if (kind === 'add') {
+						expect(set.add(...digest)).toBe(held === 0);
+						reference.set(key, held + 1);
+					} else if (kind === 'addNew') {
+						expect(set.addNew(...digest)).toBe(held === 0);
+						if (held === 0) reference.set(key, 1);
+					} else {
+						set.removeOne(...digest);
+						if (held > 1) reference.set(key, held - 1);
+						else reference.delete(key);
+					}
+					expect(set.size).toBe(reference.size);
+				}
+				// Every digest ever named is held exactly as the reference says, however it was moved.
+				const named = new Map(operations.map(([, digest]) => [keyOf(digest), digest]));
+				for (const [key, digest] of named) {
+					const times = reference.get(key) ?? 0;
+					expect(set.has(...digest)).toBe(times > 0);
+					for (let i = 0; i < times; i++) set.removeOne(...digest);
+					expect(set.has(...digest)).toBe(false);
+				}
+				expect(set.size).toBe(0);
+			}),
+			{ numRuns: 300 },
+		);
+	});
+});
