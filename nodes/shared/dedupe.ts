@@ -334,8 +334,14 @@ export class DedupeWindow {
 		if (!counts.addNew(tagPart(tag, 0), tagPart(tag, 4), tagPart(tag, 8))) return false;
 		this.memory.held++;
 		const last = chunks.length - 1;
-		if (last >= 0 && chunks[last].length < CHUNK_LENGTH) chunks[last] += tag;
-		else chunks.push(tag);
+		if (last >= 0 && chunks[last].length < CHUNK_LENGTH) {
+			chunks[last] += tag;
+			// A chunk grown by 128 appends is a tree of 128 joined strings, five times its flat size, until
+			// something reads it: reading one character makes V8 store it flat, once, when it is full.
+			if (chunks[last].length === CHUNK_LENGTH) chunks[last].charCodeAt(0);
+		} else {
+			chunks.push(tag);
+		}
 		return true;
 	}
 
