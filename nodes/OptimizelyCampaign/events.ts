@@ -9,7 +9,7 @@ import {
 	fastSafeParse,
 	isoFromEpochMs,
 	splitBatch,
-	summary,
+	summaryBody,
 	unauthorizedReply,
 } from '../shared';
 import { kitItemFields } from '../shared/items';
@@ -191,7 +191,7 @@ export const optimizelyItemSchema = optimizelyEventSchema.and(
  * batch from an authenticated sender is answered 200 even when some or all of its events are invalid:
  * a resend would be just as invalid. The rejects are logged.
  */
-const taken: ResponseContract['accepted'] = (outcome) => ({ status: 200, body: { success: true, ...summary(outcome) } });
+const taken: ResponseContract['accepted'] = (outcome) => ({ status: 200, body: summaryBody(outcome) });
 
 export const optimizelyResponses: ResponseContract = {
 	accepted: taken,
@@ -199,7 +199,7 @@ export const optimizelyResponses: ResponseContract = {
 	partlyInvalid: taken,
 	invalid: (outcome) => ({
 		status: 200,
-		body: { success: false, error: 'No event in the delivery is valid; it was logged and dropped', ...summary(outcome) },
+		body: summaryBody(outcome, 'No event in the delivery is valid; it was logged and dropped'),
 	}),
 	undecodable: (reason) => ({ status: 400, body: { success: false, error: `Cannot read the delivery: ${reason}` } }),
 	unauthorized: unauthorizedReply,

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, daysInMonth, isoFromEpochMs, setField, standardResponses, summary } from '../shared';
+import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, daysInMonth, isoFromEpochMs, setField, standardResponses, summaryBody } from '../shared';
 import { kitItemFields } from '../shared/items';
 
 /** Where deliveries come from; each source has its own payload shape and registration. */
@@ -117,7 +117,7 @@ function keyReply(answer: KeyAnswer): Reply {
  */
 export function sendPulseResponses(answer: KeyAnswer): ResponseContract {
 	const taken = (outcome: DeliveryOutcome): Reply =>
-		answer.key ? keyReply(answer) : { status: 200, body: { success: true, ...summary(outcome) } };
+		answer.key ? keyReply(answer) : { status: 200, body: summaryBody(outcome) };
 	return { ...standardResponses, accepted: taken, duplicate: taken, partlyInvalid: taken };
 }
 

@@ -7,6 +7,8 @@ export type Decoded =
 			ok: true;
 			payload: unknown;
 			format: BodyFormat;
+			/** How deep the payload nests (a scalar is 0), known to be at most MAX_BODY_NESTING. */
+			depth: number;
 			/** Form fields exactly as received, before JSON-valued fields were parsed (for signatures). */
 			formFields?: Record<string, string>;
 	  }
@@ -31,14 +33,21 @@ export const MAX_EVENT_NESTING = 100;
 
 /** Whether a value nests deeper than `limit` levels (a scalar is 0 deep, `{}` and `[]` are 1). No recursion. */
 export function nestsDeeperThan(value: unknown, limit: number): boolean {
-	if (typeof value !== 'object' || value === null) return false;
+	return depthOf(value, limit) > limit;
+}
+
+/** How deep a value nests, or `limit + 1` once it is known to nest deeper than `limit`. No recursion. */
+export function depthOf(value: unknown, limit: number): number {
+	if (typeof value !== 'object' || value === null) return 0;
 	// Two plain stacks rather than one of pairs: this walks every body, so it allocates little.
 	const values: object[] = [value];
 	const depths: number[] = [1];
+	let deepest = 0;
 	while (values.length > 0) {
 		const current = values.pop() as object;
 		const depth = depths.pop() as number;
-		if (depth > limit) return true;
+		if (depth > limit) return limit + 1;
+		if (depth > deepest) deepest = depth;
 		const children: unknown[] = Array.isArray(current) ? current : Object.values(current);
 		for (const child of children) {
 			if (typeof child === 'object' && child !== null) {
@@ -47,7 +56,7 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
 			}
 		}
 	}
-	return false;
+	return deepest;
 }
 
 const hasContent = (value: unknown): boolean =>
@@ -58,7 +67,7 @@ function looksLikeJson(text: string): boolean {
 	return first === '{' || first === '[';
 }
 
-function parseJson(text: string): Decoded {
+function parseJson(text: string): Read {
 	try {
 		return { ok: true, payload: JSON.parse(text) as unknown, format: 'json' };
 	} catch (error) {
@@ -67,7 +76,7 @@ function parseJson(text: string): Decoded {
 }
 
 /** Form fields whose values hold JSON are parsed; a value that does not parse stays a string. */
-function expandForm(fields: Record<string, string>): Decoded {
+function expandForm(fields: Record<string, string>): Read {
 	const payload: IDataObject = {};
 	for (const [name, value] of Object.entries(fields)) {
 		if (typeof value === 'string' && looksLikeJson(value)) {
@@ -107,13 +116,16 @@ function formFieldsOf(body: unknown, rawBody: Buffer | undefined): Record<string
  */
 export function decodeBody(input: BodyInput): Decoded {
 	const decoded = decodeAny(input);
-	if (decoded.ok && nestsDeeperThan(decoded.payload, MAX_BODY_NESTING)) {
-		return { ok: false, reason: `the body nests deeper than ${MAX_BODY_NESTING} levels` };
-	}
-	return decoded;
+	if (!decoded.ok) return decoded;
+	const depth = depthOf(decoded.payload, MAX_BODY_NESTING);
+	if (depth > MAX_BODY_NESTING) return { ok: false, reason: `the body nests deeper than ${MAX_BODY_NESTING} levels` };
+	return { ...decoded, depth };
 }
 
-function decodeAny({ body, rawBody, contentType }: BodyInput): Decoded {
+/** A decoded body before its depth is known. */
+type Read = Omit<Extract<Decoded, { ok: true }>, 'depth'> | Extract<Decoded, { ok: false }>;
+
+function decodeAny({ body, rawBody, contentType }: BodyInput): Read {
 	const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
 
 	if (type.endsWith('/xml') || type.endsWith('+xml')) {

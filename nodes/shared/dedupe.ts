@@ -187,7 +187,12 @@ function memoryOf(chunks: string[], capacity: number): Memory {
 	return memory;
 }
 
+/** The window used last: a trigger's deliveries usually follow one another, and it is already the newest. */
+let newestKey: string | undefined;
+
 function keepMemory(key: string, memory: Memory): void {
+	if (key === newestKey && memories.get(key) === memory) return;
+	newestKey = key;
 	memories.delete(key);
 	memories.set(key, memory);
 	if (memories.size <= MEMORIES_KEPT) return;

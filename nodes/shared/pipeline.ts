@@ -13,7 +13,7 @@ import {
 	loadBasicAuth,
 	loadSharedSecret,
 } from './authenticate';
-import { type BodyFormat, type Decoded, decodeBody, splitBatch } from './decode';
+import { type BodyFormat, type Decoded, MAX_EVENT_NESTING, decodeBody, splitBatch } from './decode';
 import { DEFAULT_DEDUPE_WINDOW, DedupeWindow, MAX_DEDUPE_WINDOW } from './dedupe';
 import type { Verdict } from './secure';
 import { isoFromEpochMs } from './time';
@@ -253,7 +253,9 @@ export async function handleDelivery<TEvent extends object>(
 	}
 
 	// 4. Validate.
-	const { valid, rejected } = validateEvents(events, declaration.schema);
+	// Events that are the body, or its elements, nest no deeper than the body, which decoding measured.
+	const partsOfBody = events === decoded.payload || (events.length === 1 && events[0] === decoded.payload);
+	const { valid, rejected } = validateEvents(events, declaration.schema, partsOfBody && decoded.depth <= MAX_EVENT_NESTING);
 	for (const rejection of rejected) {
 		this.logger.warn(`${vendor} webhook event ${rejection.index} rejected: ${rejection.errors.join('; ')}`);
 	}

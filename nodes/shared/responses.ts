@@ -1,15 +1,20 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import type { AuthFailure } from './authenticate';
 import type { DeliveryOutcome, Reply, ResponseContract } from './pipeline';
 
-/** Counts for an answer body; the rejected events are listed with what was wrong with each. */
-export function summary(outcome: DeliveryOutcome) {
-	return {
-		received: outcome.received,
-		emitted: outcome.emitted,
-		duplicates: outcome.duplicates,
-		ignored: outcome.ignored,
-		rejected: outcome.rejected.map(({ index, errors }) => ({ index, errors })),
-	};
+/**
+ * An answer body: `success` (and the error, for a failure), then the counts; the rejected events are listed
+ * with what was wrong with each. Set field by field, not spread: it is built for every delivery.
+ */
+export function summaryBody(outcome: DeliveryOutcome, error?: string): IDataObject {
+	const body: IDataObject = error === undefined ? { success: true } : { success: false, error };
+	body.received = outcome.received;
+	body.emitted = outcome.emitted;
+	body.duplicates = outcome.duplicates;
+	body.ignored = outcome.ignored;
+	body.rejected = outcome.rejected.map(({ index, errors }) => ({ index, errors }));
+	return body;
 }
 
 export function unauthorizedReply(failure: AuthFailure): Reply {
@@ -26,12 +31,12 @@ export function unauthorizedReply(failure: AuthFailure): Reply {
  * The reason an auth check failed goes to the log only, never to the caller.
  */
 export const standardResponses: ResponseContract = {
-	accepted: (outcome) => ({ status: 200, body: { success: true, ...summary(outcome) } }),
-	duplicate: (outcome) => ({ status: 200, body: { success: true, ...summary(outcome) } }),
-	partlyInvalid: (outcome) => ({ status: 200, body: { success: true, ...summary(outcome) } }),
+	accepted: (outcome) => ({ status: 200, body: summaryBody(outcome) }),
+	duplicate: (outcome) => ({ status: 200, body: summaryBody(outcome) }),
+	partlyInvalid: (outcome) => ({ status: 200, body: summaryBody(outcome) }),
 	invalid: (outcome) => ({
 		status: 400,
-		body: { success: false, error: 'No event in the delivery is valid', ...summary(outcome) },
+		body: summaryBody(outcome, 'No event in the delivery is valid'),
 	}),
 	undecodable: (reason) => ({ status: 400, body: { success: false, error: `Cannot read the delivery: ${reason}` } }),
 	unauthorized: unauthorizedReply,

@@ -19,11 +19,13 @@ export interface Validated<TEvent> {
 export function validateEvents<TEvent>(
 	events: readonly unknown[],
 	schema: ZodType<TEvent, ZodTypeDef, unknown>,
+	/** The events are known to nest no deeper than MAX_EVENT_NESTING (parts of a body known to). */
+	shallow = false,
 ): Validated<TEvent> {
 	const result: Validated<TEvent> = { valid: [], rejected: [] };
 	const parse = fastSafeParse(schema);
 	// One walk over the whole batch is enough when it does not nest too deep: the list adds one level.
-	const checkEach = nestsDeeperThan(events, MAX_EVENT_NESTING + 1);
+	const checkEach = !shallow && nestsDeeperThan(events, MAX_EVENT_NESTING + 1);
 	for (let index = 0; index < events.length; index++) {
 		const candidate = events[index];
 		if (checkEach && nestsDeeperThan(candidate, MAX_EVENT_NESTING)) {

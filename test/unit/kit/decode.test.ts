@@ -2,7 +2,7 @@ import { decodeBody, splitBatch } from '../../../nodes/shared/decode';
 
 describe('decoding bodies', () => {
 	it('uses what n8n already parsed from JSON, object or array', () => {
-		expect(decodeBody({ body: { a: 1 }, contentType: 'application/json' })).toEqual({ ok: true, payload: { a: 1 }, format: 'json' });
+		expect(decodeBody({ body: { a: 1 }, contentType: 'application/json' })).toEqual({ ok: true, payload: { a: 1 }, format: 'json', depth: 1 });
 		expect(decodeBody({ body: [{ a: 1 }], contentType: 'application/json; charset=utf-8' })).toMatchObject({
 			ok: true,
 			payload: [{ a: 1 }],
@@ -34,6 +34,7 @@ describe('decoding bodies', () => {
 		expect(decoded).toEqual({
 			ok: true,
 			format: 'form',
+			depth: 2,
 			payload: { data: { event_id: 'x' }, list: [1, 2], note: '[URGENT] call', n: '5', arr: 'a' },
 			formFields: { data: '{"event_id":"x"}', list: '[1,2]', note: '[URGENT] call', n: '5', arr: 'a' },
 		});
@@ -54,7 +55,7 @@ describe('decoding bodies', () => {
 
 	it('takes XML that n8n parsed, and refuses XML it could not', () => {
 		const parsed = { webhook: { eventname: 'Promotion.Created' } };
-		expect(decodeBody({ body: parsed, contentType: 'text/xml' })).toEqual({ ok: true, payload: parsed, format: 'xml' });
+		expect(decodeBody({ body: parsed, contentType: 'text/xml' })).toEqual({ ok: true, payload: parsed, format: 'xml', depth: 2 });
 		expect(decodeBody({ body: parsed, contentType: 'application/soap+xml' })).toMatchObject({ ok: true, format: 'xml' });
 		expect(decodeBody({ body: {}, rawBody: Buffer.from('<a>'), contentType: 'application/xml' })).toEqual({
 			ok: false,

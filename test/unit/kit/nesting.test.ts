@@ -1,8 +1,12 @@
 /** Bodies and events nested deeper than any vendor nests: refused with a reason, never a stack overflow. */
 import { z } from 'zod';
 
+import type { INodeType, IWebhookFunctions } from 'n8n-workflow';
+
+import { handleDelivery, standardResponses, type TriggerDeclaration } from '../../../nodes/shared';
 import { decodeBody, MAX_BODY_NESTING, MAX_EVENT_NESTING, nestsDeeperThan } from '../../../nodes/shared/decode';
 import { validateEvents } from '../../../nodes/shared/validate';
+import { deliver } from '../../helpers/webhook';
 
 /** JSON text nested `depth` objects deep: n8n's JSON.parse reads it, JSON.stringify could not write it. */
 const deepText = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
@@ -36,6 +40,24 @@ describe('nesting depth', () => {
 			ok: false,
 			reason: `the body nests deeper than ${MAX_BODY_NESTING} levels`,
 		});
+	});
+
+	it(`rejects an event of a delivery nested deeper than ${MAX_EVENT_NESTING} levels, and emits the others`, async () => {
+		const deep = { id: 'deep', kind: 'a', extra: JSON.parse(deepText(MAX_EVENT_NESTING)) as unknown };
+		const atLimit = { id: 'at-limit', kind: 'a', extra: JSON.parse(deepText(MAX_EVENT_NESTING - 2)) as unknown };
+		const declaration: TriggerDeclaration<{ id: string }> = {
+			vendor: 'Acme',
+			schema: z.object({ id: z.string() }).passthrough(),
+			eventName: () => 'acme',
+			eventKey: (event) => event.id,
+			responses: standardResponses,
+		};
+		const node = { description: {}, webhook(this: IWebhookFunctions) { return handleDelivery.call(this, declaration); } } as unknown as INodeType;
+		for (const body of [[{ id: 'flat' }, deep, atLimit], deep]) {
+			const result = await deliver(node, {}, { body });
+			expect(result.items?.map(({ id }) => id)).toEqual(Array.isArray(body) ? ['flat', 'at-limit'] : undefined);
+			expect(result.body).toMatchObject({ rejected: [{ index: Array.isArray(body) ? 1 : 0, errors: [`(event): nests deeper than ${MAX_EVENT_NESTING} levels`] }] });
+		}
 	});
 
 	it(`rejects an event nested deeper than ${MAX_EVENT_NESTING} levels, and keeps the others of the batch`, () => {
