@@ -20,14 +20,20 @@ export const REES46_SUBNET = '194.104.230.0/24';
 /** Ids arrive as strings or numbers; they are emitted as strings so "42" and 42 are one id. */
 const id = z.union([z.string().min(1), z.number().finite()]).transform(String);
 
+const ITEM = ['item_id'];
+const TASK = ['task_id'];
+const TASK_AND_SEGMENT = ['task_id', 'segment_id'];
+const SEGMENT = ['segment_id'];
+const BULK_CAMPAIGN = ['bulk_campaign_id'];
+
 /** Which id fields each operation must carry, by status where it differs. */
-const REQUIRED_IDS: Record<(typeof OPERATIONS)[number], (status: string) => string[]> = {
+const REQUIRED_IDS: Record<(typeof OPERATIONS)[number], (status: string) => readonly string[]> = {
 	// A failed product import names the product, and carries no task id.
-	import_products: (status) => (status === 'error' ? ['item_id'] : ['task_id']),
-	import_segment: () => ['task_id', 'segment_id'],
-	segment_recalculated_dynamic: () => ['segment_id'],
-	segment_recalculated_rfm: () => ['segment_id'],
-	bulk_campaign: () => ['bulk_campaign_id'],
+	import_products: (status) => (status === 'error' ? ITEM : TASK),
+	import_segment: () => TASK_AND_SEGMENT,
+	segment_recalculated_dynamic: () => SEGMENT,
+	segment_recalculated_rfm: () => SEGMENT,
+	bulk_campaign: () => BULK_CAMPAIGN,
 };
 
 const ID_FIELDS = ['task_id', 'segment_id', 'item_id', 'bulk_campaign_id'] as const;

@@ -185,7 +185,8 @@ function objectParser(def: Definition): Parse {
 		for (const { key, parse } of fields) {
 			const parsed = parse(value[key]);
 			if (parsed === FAIL) return FAIL;
-			setKey(output, key, parsed, key in value);
+			// Whether the key was sent matters only for an undefined value: asked only then.
+			setKey(output, key, parsed, parsed !== undefined || key in value);
 		}
 		if (unknownKeys === 'strip') return output;
 		for (const key in value) {
