@@ -59,24 +59,29 @@ export function depthOf(value: unknown, limit: number): number {
 	return deepest;
 }
 
-const hasContent = (value: unknown): boolean =>
-	Array.isArray(value) || (typeof value === 'object' && value !== null && Object.keys(value).length > 0);
+/** An array, or an object with a key of its own: stops at the first key rather than listing them all. */
+function hasContent(value: unknown): boolean {
+	if (Array.isArray(value)) return true;
+	if (typeof value !== 'object' || value === null) return false;
+	for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) return true;
+	return false;
+}
 
 function looksLikeJson(text: string): boolean {
 	const first = text.trimStart()[0];
 	return first === '{' || first === '[';
 }
 
-function parseJson(text: string): Read {
+function parseJson(text: string): Decoded {
 	try {
-		return { ok: true, payload: JSON.parse(text) as unknown, format: 'json' };
+		return { ok: true, payload: JSON.parse(text) as unknown, format: 'json', depth: 0 };
 	} catch (error) {
 		return { ok: false, reason: `the body is not valid JSON (${(error as Error).message})` };
 	}
 }
 
 /** Form fields whose values hold JSON are parsed; a value that does not parse stays a string. */
-function expandForm(fields: Record<string, string>): Read {
+function expandForm(fields: Record<string, string>): Decoded {
 	const payload: IDataObject = {};
 	for (const [name, value] of Object.entries(fields)) {
 		if (typeof value === 'string' && looksLikeJson(value)) {
@@ -89,7 +94,7 @@ function expandForm(fields: Record<string, string>): Read {
 		}
 		payload[name] = value;
 	}
-	return { ok: true, payload, format: 'form', formFields: fields };
+	return { ok: true, payload, format: 'form', depth: 0, formFields: fields };
 }
 
 function formFieldsOf(body: unknown, rawBody: Buffer | undefined): Record<string, string> | undefined {
@@ -117,20 +122,18 @@ function formFieldsOf(body: unknown, rawBody: Buffer | undefined): Record<string
 export function decodeBody(input: BodyInput): Decoded {
 	const decoded = decodeAny(input);
 	if (!decoded.ok) return decoded;
-	const depth = depthOf(decoded.payload, MAX_BODY_NESTING);
-	if (depth > MAX_BODY_NESTING) return { ok: false, reason: `the body nests deeper than ${MAX_BODY_NESTING} levels` };
-	return { ...decoded, depth };
+	// Set on the object decodeAny made (with a depth of 0 until now), not spread into a new one.
+	decoded.depth = depthOf(decoded.payload, MAX_BODY_NESTING);
+	if (decoded.depth > MAX_BODY_NESTING) return { ok: false, reason: `the body nests deeper than ${MAX_BODY_NESTING} levels` };
+	return decoded;
 }
 
-/** A decoded body before its depth is known. */
-type Read = Omit<Extract<Decoded, { ok: true }>, 'depth'> | Extract<Decoded, { ok: false }>;
-
-function decodeAny({ body, rawBody, contentType }: BodyInput): Read {
+function decodeAny({ body, rawBody, contentType }: BodyInput): Decoded {
 	const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
 
 	if (type.endsWith('/xml') || type.endsWith('+xml')) {
 		return hasContent(body)
-			? { ok: true, payload: body, format: 'xml' }
+			? { ok: true, payload: body, format: 'xml', depth: 0 }
 			: { ok: false, reason: 'the XML body is empty or could not be parsed' };
 	}
 
@@ -141,7 +144,7 @@ function decodeAny({ body, rawBody, contentType }: BodyInput): Read {
 			: { ok: false, reason: 'the form body is empty' };
 	}
 
-	if (hasContent(body)) return { ok: true, payload: body, format: 'json' };
+	if (hasContent(body)) return { ok: true, payload: body, format: 'json', depth: 0 };
 	if (typeof body === 'string' && body.trim().length > 0) return parseJson(body);
 	if (rawBody && rawBody.length > 0) return parseJson(rawBody.toString('utf8'));
 	return { ok: false, reason: 'the body is empty' };

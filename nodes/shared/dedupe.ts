@@ -188,11 +188,16 @@ function memoryOf(chunks: string[], capacity: number): Memory {
 }
 
 /** The window used last: a trigger's deliveries usually follow one another, and it is already the newest. */
-let newestKey: string | undefined;
+let lastUsed: { key: string; memory: Memory } | undefined;
+
+/** The remembered window of a scope, if any. */
+function memoryOfScope(key: string): Memory | undefined {
+	return key === lastUsed?.key ? lastUsed.memory : memories.get(key);
+}
 
 function keepMemory(key: string, memory: Memory): void {
-	if (key === newestKey && memories.get(key) === memory) return;
-	newestKey = key;
+	if (key === lastUsed?.key && memory === lastUsed.memory) return;
+	lastUsed = { key, memory };
 	memories.delete(key);
 	memories.set(key, memory);
 	if (memories.size <= MEMORIES_KEPT) return;
@@ -203,7 +208,11 @@ function keepMemory(key: string, memory: Memory): void {
 			return;
 		}
 	}
-	if (memories.size > MEMORIES_AT_MOST) memories.delete(memories.keys().next().value as string);
+	if (memories.size > MEMORIES_AT_MOST) {
+		const oldest = memories.keys().next().value as string;
+		memories.delete(oldest);
+		if (oldest === lastUsed?.key) lastUsed = undefined;
+	}
 }
 
 /** Whether a state holds exactly the chunks a memory has. Newest first: that is where copies differ. */
@@ -244,7 +253,7 @@ export class DedupeWindow {
 	) {
 		const existing = store.dedupe as WindowState | undefined;
 		const key = scope === undefined ? undefined : `${scope}\u0000${capacity}`;
-		let memory = key === undefined ? undefined : memories.get(key);
+		let memory = key === undefined ? undefined : memoryOfScope(key);
 		let state: WindowState;
 		if (memory?.handedOver !== undefined && existing?.chunks === memory.handedOver && existing.capacity === capacity) {
 			// What this process left there, unchanged: nothing to check or merge.

@@ -185,7 +185,6 @@ export async function handleDelivery<TEvent extends object>(
 	this: IWebhookFunctions,
 	declaration: TriggerDeclaration<TEvent>,
 ): Promise<IWebhookResponseData> {
-	const receivedAt = Date.now();
 	const { responses, vendor } = declaration;
 	const req = this.getRequestObject();
 	const headers = this.getHeaderData();
@@ -193,6 +192,8 @@ export async function handleDelivery<TEvent extends object>(
 	const authentication = this.getNodeParameter('authentication', declaration.defaultAuthentication ?? 'none') as string;
 	const responseMode = this.getNodeParameter('responseMode', 'onReceived') as ResponseMode;
 	const options = this.getNodeParameter('options', {}) as KitOptions;
+	// Only request metadata shows when the delivery arrived.
+	const receivedAt = options.includeRequestMetadata ? Date.now() : 0;
 
 	const reject = (failure: AuthFailure): IWebhookResponseData => {
 		this.logger.warn(`${vendor} webhook refused: ${failure.reason}`);
@@ -283,14 +284,15 @@ export async function handleDelivery<TEvent extends object>(
 	const metadata = options.includeRequestMetadata
 		? requestMetadata(headers, query, sourceIp, isoFromEpochMs(receivedAt), secretName)
 		: undefined;
-	const seen = new Set<string>();
+	// Repeats inside the delivery: a delivery of one event has none.
+	const seen = wanted.length > 1 ? new Set<string>() : undefined;
 	const items: INodeExecutionData[] = [];
 	const kept: string[] = [];
 	for (const { index, event } of wanted) {
 		const key = declaration.eventKey(event);
 		if (capacity > 0) {
-			if (seen.has(key)) continue;
-			seen.add(key);
+			if (seen?.has(key)) continue;
+			seen?.add(key);
 			if (window) {
 				const stored = DedupeWindow.storedKey(key);
 				if (window.holds(stored)) continue;
