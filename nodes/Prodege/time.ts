@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 
+import { remembered } from '../shared/memo';
 import { daysInMonth, isoFromEpochMs } from '../shared/time';
 
 export const PACIFIC_ZONE = 'America/Los_Angeles';
@@ -42,12 +43,7 @@ function readPacific(text: string): string | undefined {
  * The offset applies to a whole wall-clock hour (switches happen on the hour), so it is worked out once
  * per hour with luxon, whose zone look-ups are slow, and remembered.
  */
-const offsets = new Map<string, number>();
-const OFFSETS_KEPT = 10_000;
-
-function offsetForWallHour(hourKey: string, wall: number): number {
-	const known = offsets.get(hourKey);
-	if (known !== undefined) return known;
+const offsetForWallHour = remembered(10_000, (_hourKey: string, wall: number): number => {
 	const zone = IANAZone.create(PACIFIC_ZONE);
 	// Switches are months apart, so the offsets a day either side are the only ones that can apply.
 	const before = zone.offset(wall - DAY_MS);
@@ -56,8 +52,5 @@ function offsetForWallHour(hourKey: string, wall: number): number {
 		(offset) => zone.offset(wall - offset * MINUTE_MS) === offset,
 	);
 	// Two fitting offsets: the repeated hour, take the earlier instant (the larger offset). None: skipped.
-	const offset = candidates.length > 0 ? Math.max(...candidates) : before;
-	if (offsets.size >= OFFSETS_KEPT) offsets.clear();
-	offsets.set(hourKey, offset);
-	return offset;
-}
+	return candidates.length > 0 ? Math.max(...candidates) : before;
+});

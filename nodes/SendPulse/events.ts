@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, daysInMonth, isoFromEpochMs, setField, standardResponses, summaryBody } from '../shared';
+import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, daysInMonth, isoFromEpochMs, remembered, setField, standardResponses, summaryBody } from '../shared';
 import { kitItemFields } from '../shared/items';
 
 /** Where deliveries come from; each source has its own payload shape and registration. */
@@ -157,19 +157,8 @@ export function isoFromExecutionDate(text: string, zone: string): string | null 
 	return time.isValid ? time.toISO({ suppressMilliseconds: true }) : null;
 }
 
-/** Zones already checked: luxon's check builds a DateTime, several µs on every delivery. */
-const zoneChecks = new Map<string, boolean>();
-const ZONE_CHECKS_KEPT = 100;
-
-export function isValidZone(zone: string): boolean {
-	let valid = zoneChecks.get(zone);
-	if (valid === undefined) {
-		valid = DateTime.now().setZone(zone).isValid;
-		if (zoneChecks.size >= ZONE_CHECKS_KEPT) zoneChecks.clear();
-		zoneChecks.set(zone, valid);
-	}
-	return valid;
-}
+/** Remembered per zone: luxon's check builds a DateTime, several µs on every delivery. */
+export const isValidZone = remembered(100, (zone: string): boolean => DateTime.now().setZone(zone).isValid);
 
 /** The variables as one object (a later name wins) and as the list SendPulse sent. */
 function variablesOf(variables: AutomationWebhook['variables']): { flat: IDataObject; list: IDataObject[] } {

@@ -4,6 +4,7 @@ export * from './dedupe';
 export * from './fastParse';
 export * from './ipAllowlist';
 export * from './lifecycle';
+export * from './memo';
 export * from './pipeline';
 export * from './properties';
 export * from './publicUrl';

@@ -1,6 +1,8 @@
 import * as crypto from 'crypto';
 import { createHash, timingSafeEqual } from 'crypto';
 
+import { remembered } from './memo';
+
 /** Node 20.12 and later hash in one call, several times faster than a Hash object for short texts. */
 const oneShotHash = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: 'base64url') => string }).hash;
 
@@ -20,20 +22,12 @@ const digest = (value: string | Buffer): Buffer => Buffer.from(sha256Base64url(v
 
 /**
  * Digests of the expected secrets, which are the same for every delivery to a trigger: hashing them once
- * halves the cost of a check. Bounded, since credentials change; cleared whole when full.
+ * halves the cost of a check. Bounded, since credentials change.
  */
-const expectedDigests = new Map<string, Buffer>();
-const EXPECTED_DIGESTS_KEPT = 64;
+const expectedTextDigest = remembered(64, (expected: string) => digest(expected));
 
 function expectedDigest(expected: string | Buffer): Buffer {
-	if (typeof expected !== 'string') return digest(expected);
-	let known = expectedDigests.get(expected);
-	if (!known) {
-		known = digest(expected);
-		if (expectedDigests.size >= EXPECTED_DIGESTS_KEPT) expectedDigests.clear();
-		expectedDigests.set(expected, known);
-	}
-	return known;
+	return typeof expected === 'string' ? expectedTextDigest(expected) : digest(expected);
 }
 
 /** The received side's digest, written here rather than into a new Buffer per comparison (which is synchronous). */

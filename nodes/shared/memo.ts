@@ -1,0 +1,21 @@
+/**
+ * A function's results remembered by their first argument, for calls that repeat with few distinct keys (an
+ * expected secret's digest, a time zone's check, an hour's offset). Bounded: cleared whole once `kept` keys
+ * are held, which costs one computation per key in use. `compute` never returns undefined, and its result
+ * depends only on the key: later arguments help compute it, the first call's are the ones remembered.
+ */
+export function remembered<K, V extends NonNullable<unknown>, A extends unknown[]>(
+	kept: number,
+	compute: (key: K, ...rest: A) => V,
+): (key: K, ...rest: A) => V {
+	const known = new Map<K, V>();
+	return (key, ...rest) => {
+		let value = known.get(key);
+		if (value === undefined) {
+			value = compute(key, ...rest);
+			if (known.size >= kept) known.clear();
+			known.set(key, value);
+		}
+		return value;
+	};
+}
