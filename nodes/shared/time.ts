@@ -6,12 +6,6 @@
 const DAY_MS = 86_400_000;
 const MAX_MS = 253_402_300_800_000; // 10000-01-01T00:00:00.000Z
 
-/** Days in a month of the proleptic Gregorian calendar (month 1–12). */
-export function daysInMonth(year: number, month: number): number {
-	if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
 const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 const three = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
 
@@ -36,4 +30,10 @@ export function isoFromEpochMs(ms: number): string {
 	const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
 	const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
 	return `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}.${three(milli)}Z`;
+}
+
+/** Days in a month of the proleptic Gregorian calendar (month 1–12). */
+export function daysInMonth(year: number, month: number): number {
+	if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
