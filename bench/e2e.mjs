@@ -10,8 +10,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 
+import { commandLine } from '../scripts/cli.mjs';
 import { LOADS, deployLoad, logDigest, planLoad, residentMb, sampleMemory, sendLoad, summariseAnswers } from '../scripts/load-kit.mjs';
 import { DEFAULT_N8N_VERSION, deployWorkflow, launch, log, stopOnSignals } from '../scripts/n8n/index.mjs';
 import { sleep } from '../scripts/n8n/util.mjs';
@@ -49,7 +49,10 @@ The full run adds Prodege single events: our trigger against Webhook -> Code che
   --svg FILE            where to write the plot (default docs/benchmarks/events-per-second.svg)
 `;
 
-const { values: args } = parseArgs({
+const { args, fail, number } = commandLine({
+	name: 'bench/e2e',
+	rerun: 'node bench/e2e.mjs',
+	help: HELP,
 	options: {
 		quick: { type: 'boolean' },
 		rounds: { type: 'string' },
@@ -64,34 +67,19 @@ const { values: args } = parseArgs({
 		timeout: { type: 'string' },
 		json: { type: 'string' },
 		svg: { type: 'string' },
-		help: { type: 'boolean', short: 'h' },
 	},
 });
-if (args.help) {
-	process.stdout.write(HELP);
-	process.exit(0);
-}
-function fail(message) {
-	process.stderr.write(`bench/e2e: ${message}\nRun "node bench/e2e.mjs --help" for usage.\n`);
-	process.exit(2);
-}
-function integer(value, name, fallback, min, max) {
-	if (value === undefined) return fallback;
-	const parsed = Number(value);
-	if (!Number.isInteger(parsed) || parsed < min || parsed > max) fail(`--${name} must be an integer from ${min} to ${max}; got "${value}"`);
-	return parsed;
-}
 
 const quick = Boolean(args.quick);
-const rounds = integer(args.rounds, 'rounds', quick ? 2 : 8, 1, 50);
-const concurrency = integer(args.concurrency, 'concurrency', 4, 1, 64);
-const batches = args.batches ? args.batches.split(',').map((b) => integer(b.trim(), 'batches', 1, 1, 100)) : BATCHES;
-const fixedDeliveries = integer(args.deliveries, 'deliveries', undefined, 1, 2000);
+const rounds = number(args.rounds, 'rounds', { min: 1, max: 50 }) ?? (quick ? 2 : 8);
+const concurrency = number(args.concurrency, 'concurrency', { min: 1, max: 64 }) ?? 4;
+const batches = args.batches ? args.batches.split(',').map((b) => number(b.trim(), 'batches', { min: 1, max: 100 })) : BATCHES;
+const fixedDeliveries = number(args.deliveries, 'deliveries', { min: 1, max: 2000 });
 const engine = args.engine ?? 'legacy';
 if (!['legacy', 'vm'].includes(engine)) fail(`--engine must be legacy or vm; got "${engine}"`);
 const withProdege = args['no-prodege'] ? false : (args.prodege ?? !quick);
 const fillWindow = !args['no-fill'];
-const windowSize = integer(args.window, 'window', undefined, 1, 100_000);
+const windowSize = number(args.window, 'window', { min: 1, max: 100_000 });
 const budgetMinutes = args.timeout === undefined ? (quick ? 2.2 : 9) : Number(args.timeout);
 if (!(budgetMinutes > 0 && budgetMinutes <= 120)) fail(`--timeout must be from 0 to 120 minutes; got "${args.timeout}"`);
 const jsonFile = args.json ?? DEFAULT_JSON;

@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 
+import { commandLine } from './cli.mjs';
 import { REPO_ROOT, deployWorkflow, log } from './n8n/index.mjs';
 import { startMock } from './n8n/mocks.mjs';
 import { sleep } from './n8n/util.mjs';
@@ -65,11 +65,15 @@ export const LOADS = {
 };
 
 /**
- * The options `npm run test:load` and `npm run test:queue` share, parsed and checked: `--help` prints `help`, a
- * bad value prints why and exits with 2. `options` adds a command's own; `number` checks them the same way.
+ * The options `npm run test:load` and `npm run test:queue` share, parsed and checked (scripts/cli.mjs): `--help`
+ * prints `help`, a bad value prints why and exits with 2. `options` adds a command's own; `number` checks them
+ * the same way.
  */
 export function loadArguments({ command, help, options = {}, minutes }) {
-	const { values: args } = parseArgs({
+	const { args, fail, number } = commandLine({
+		name: command,
+		rerun: `npm run ${command} --`,
+		help,
 		options: {
 			quick: { type: 'boolean' },
 			count: { type: 'string' },
@@ -82,24 +86,9 @@ export function loadArguments({ command, help, options = {}, minutes }) {
 			engine: { type: 'string' },
 			timeout: { type: 'string' },
 			json: { type: 'string' },
-			help: { type: 'boolean', short: 'h' },
 			...options,
 		},
 	});
-	if (args.help) {
-		process.stdout.write(help);
-		process.exit(0);
-	}
-	const fail = (message) => {
-		process.stderr.write(`${command}: ${message}\nRun "npm run ${command} -- --help" for usage.\n`);
-		process.exit(2);
-	};
-	const number = (value, name, fallback, { min, max, integer = true }) => {
-		if (value === undefined) return fallback;
-		const parsed = Number(value);
-		if (!Number.isFinite(parsed) || (integer && !Number.isInteger(parsed)) || parsed < min || parsed > max) fail(`--${name} must be from ${min} to ${max}; got "${value}"`);
-		return parsed;
-	};
 	// n8n 2.41's default engine (vm) evaluates expressions in isolated-vm; on 2 cores it held 10 deliveries/s, grew
 	// to 8.6 GB and left one SQLite n8n unable to save executions (RELIABILITY.md). The legacy engine is n8n's own
 	// alternative, and is what lets this load measure the triggers rather than the expression engine.
@@ -110,12 +99,12 @@ export function loadArguments({ command, help, options = {}, minutes }) {
 	return {
 		args,
 		number,
-		count: number(args.count, 'count', args.quick ? 1000 : 10_000, { min: 1, max: LIMITS.maxCount }),
-		concurrency: number(args.concurrency, 'concurrency', 50, { min: 1, max: LIMITS.maxConcurrency }),
-		duplicateRate: number(args['duplicate-rate'], 'duplicate-rate', 0.2, { min: 0, max: 0.9, integer: false }),
-		batch: number(args.batch, 'batch', 1, { min: 1, max: 100 }),
-		seed: number(args.seed, 'seed', 1, { min: 0, max: 2 ** 32 - 1 }),
-		budgetMs: number(args.timeout, 'timeout', args.quick ? minutes.quick : minutes.full, { min: 1, max: 600 }) * 60_000,
+		count: number(args.count, 'count', { min: 1, max: LIMITS.maxCount }) ?? (args.quick ? 1000 : 10_000),
+		concurrency: number(args.concurrency, 'concurrency', { min: 1, max: LIMITS.maxConcurrency }) ?? 50,
+		duplicateRate: number(args['duplicate-rate'], 'duplicate-rate', { min: 0, max: 0.9, integer: false }) ?? 0.2,
+		batch: number(args.batch, 'batch', { min: 1, max: 100 }) ?? 1,
+		seed: number(args.seed, 'seed', { min: 0, max: 2 ** 32 - 1 }) ?? 1,
+		budgetMs: (number(args.timeout, 'timeout', { min: 1, max: 600 }) ?? (args.quick ? minutes.quick : minutes.full)) * 60_000,
 		engine,
 		serial: !args.parallel,
 		vendors,

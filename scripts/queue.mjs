@@ -38,7 +38,7 @@ const { args, number, count, concurrency, duplicateRate, batch, seed, budgetMs, 
 	options: { webhooks: { type: 'string' }, 'keep-logs': { type: 'string' } },
 	minutes: { quick: 60, full: 300 },
 });
-const webhookCount = number(args.webhooks, 'webhooks', 2, { min: 1, max: 4 });
+const webhookCount = number(args.webhooks, 'webhooks', { min: 1, max: 4 }) ?? 2;
 const workerConcurrency = serial ? 1 : 10;
 
 const began = Date.now();

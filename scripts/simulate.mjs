@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Sends realistic vendor webhook deliveries, built from the vendors' published examples, to one URL.
 // Usage: npm run simulate -- <vendor> <event> --url <url> [options]   (npm run simulate -- --help)
-import { parseArgs } from 'node:util';
 
+import { commandLine } from './cli.mjs';
 import { LIMITS, planDeliveries, planEvents, sendAll, targetUrl } from './simulator/deliver.mjs';
 import { VENDORS, findVendor, selectExamples } from './simulator/vendors.mjs';
 
@@ -34,58 +34,40 @@ each answer's status and body. Sends only to --url.
   --json                print one JSON summary on stdout instead of lines
 `;
 
-function fail(message) {
-	process.stderr.write(`simulate: ${message}\nRun "npm run simulate -- --help" for usage.\n`);
-	process.exit(2);
-}
-
-function number(value, name, { min, max, integer = true }) {
-	if (value === undefined) return undefined;
-	const parsed = Number(value);
-	if (!Number.isFinite(parsed) || (integer && !Number.isInteger(parsed)) || parsed < min || parsed > max) {
-		fail(`--${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}; got "${value}"`);
-	}
-	return parsed;
-}
-
 function short(body) {
 	const text = typeof body === 'string' ? body : JSON.stringify(body);
 	return text.length > 400 ? `${text.slice(0, 400)}…` : text;
 }
 
-let parsed;
-try {
-	parsed = parseArgs({
-		allowPositionals: true,
-		options: {
-			url: { type: 'string' },
-			count: { type: 'string' },
-			batch: { type: 'string' },
-			'duplicate-rate': { type: 'string' },
-			secret: { type: 'string' },
-			'secret-name': { type: 'string' },
-			'secret-header': { type: 'string' },
-			user: { type: 'string' },
-			password: { type: 'string' },
-			format: { type: 'string' },
-			'data-array': { type: 'boolean' },
-			concurrency: { type: 'string' },
-			timeout: { type: 'string' },
-			seed: { type: 'string' },
-			offset: { type: 'string' },
-			'dry-run': { type: 'boolean' },
-			json: { type: 'boolean' },
-			list: { type: 'boolean' },
-			help: { type: 'boolean', short: 'h' },
-		},
-	});
-} catch (error) {
-	fail(error.message);
-}
-const { values: args, positionals } = parsed;
-if (args.help || positionals.length === 0) {
+const { args, positionals, fail, number } = commandLine({
+	name: 'simulate',
+	rerun: 'npm run simulate --',
+	help: HELP,
+	allowPositionals: true,
+	options: {
+		url: { type: 'string' },
+		count: { type: 'string' },
+		batch: { type: 'string' },
+		'duplicate-rate': { type: 'string' },
+		secret: { type: 'string' },
+		'secret-name': { type: 'string' },
+		'secret-header': { type: 'string' },
+		user: { type: 'string' },
+		password: { type: 'string' },
+		format: { type: 'string' },
+		'data-array': { type: 'boolean' },
+		concurrency: { type: 'string' },
+		timeout: { type: 'string' },
+		seed: { type: 'string' },
+		offset: { type: 'string' },
+		'dry-run': { type: 'boolean' },
+		json: { type: 'boolean' },
+		list: { type: 'boolean' },
+	},
+});
+if (positionals.length === 0) {
 	process.stdout.write(HELP);
-	process.exit(args.help ? 0 : 2);
+	process.exit(2);
 }
 
 const vendor = findVendor(positionals[0]);
