@@ -12,7 +12,7 @@ import { deliver } from '../../helpers/webhook';
 const deepText = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 
 describe('nesting depth', () => {
-	it('counts levels without recursion: a scalar is 0 deep, {} and [] are 1', () => {
+	it('counts levels with a bounded call stack: a scalar is 0 deep, {} and [] are 1', () => {
 		expect(nestsDeeperThan(1, 0)).toBe(false);
 		expect(nestsDeeperThan({}, 0)).toBe(true);
 		expect(nestsDeeperThan({}, 1)).toBe(false);
@@ -21,6 +21,13 @@ describe('nesting depth', () => {
 		expect(nestsDeeperThan({ a: [{ b: 1 }] }, 2)).toBe(true);
 		// 200,000 levels: far past the call stack, answered all the same.
 		expect(nestsDeeperThan(JSON.parse(deepText(200_000)), 10)).toBe(true);
+		expect(nestsDeeperThan(JSON.parse(deepText(200_000)), 150_000)).toBe(true);
+		// Past the levels walked by recursion, arrays and objects mixed, counted exactly.
+		const mixed = JSON.parse(`${'[{"a":'.repeat(400)}1${'}]'.repeat(400)}`) as unknown;
+		expect(nestsDeeperThan(mixed, 800)).toBe(false);
+		expect(nestsDeeperThan(mixed, 799)).toBe(true);
+		expect(nestsDeeperThan({ wide: [1, { a: [[]] }], other: { b: 2 } }, 5)).toBe(false);
+		expect(nestsDeeperThan({ wide: [1, { a: [[]] }], other: { b: 2 } }, 4)).toBe(true);
 	});
 
 	it('stops on a cycle instead of looping', () => {
