@@ -1,11 +1,10 @@
 import { IANAZone } from 'luxon';
 
 import { remembered } from '../shared/memo';
-import { daysInMonth, isoFromEpochMs } from '../shared/time';
+import { isoFromEpochMs, wallClockMs } from '../shared/time';
 
 export const PACIFIC_ZONE = 'America/Los_Angeles';
 
-const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2}) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d)$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
 
@@ -29,12 +28,8 @@ export function pacificToUtc(text: string): string | undefined {
 }
 
 function readPacific(text: string): string | undefined {
-	const match = LOCAL_TIME.exec(text);
-	if (!match) return undefined;
-	const [year, month, day, hour, minute, second] = match.slice(1).map(Number);
-	// Date.UTC would roll 2023-02-30 over into March: such a text is not a real date.
-	if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-	const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+	const wall = wallClockMs(text);
+	if (Number.isNaN(wall)) return undefined;
 	const instant = wall - offsetForWallHour(text.slice(0, 13), wall) * MINUTE_MS;
 	return `${isoFromEpochMs(instant).slice(0, 19)}Z`;
 }

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, daysInMonth, isoFromEpochMs, remembered, setField, standardResponses, summaryBody } from '../shared';
+import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, isoFromEpochMs, remembered, setField, standardResponses, summaryBody, wallClockMs } from '../shared';
 import { kitItemFields } from '../shared/items';
 
 /** Where deliveries come from; each source has its own payload shape and registration. */
@@ -139,20 +139,14 @@ export function isoFromUnix(seconds: number | undefined): string | null {
 	return time.isValid ? time.toISO({ suppressMilliseconds: true }) : null;
 }
 
-/** A real calendar date and time of day, years 1000–9999, ASCII digits: what luxon reads in UTC as written. */
-const PLAIN_DATE_TIME = /^([1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])$/;
-
 /**
  * `execution_date` ("YYYY-MM-DD HH:mm:ss") read in `zone`. SendPulse does not say which zone it uses, so
- * the zone is the user's choice (UTC by default), and the ISO twin carries it as an offset. In UTC a plain
- * date needs no zone rules, so luxon's format parser (slow per call) is kept for other zones and odd text.
+ * the zone is the user's choice (UTC by default), and the ISO twin carries it as an offset. In UTC a real
+ * date and time of years 1000–9999 is its own ISO form, and luxon's format parser (slow per call) is kept
+ * for other zones and odd text.
  */
 export function isoFromExecutionDate(text: string, zone: string): string | null {
-	const plain = zone === 'UTC' ? PLAIN_DATE_TIME.exec(text) : null;
-	if (plain) {
-		// The text is the ISO form already, once its day is known to exist: luxon calls 2023-02-30 invalid.
-		return Number(plain[3]) <= daysInMonth(Number(plain[1]), Number(plain[2])) ? `${text.slice(0, 10)}T${text.slice(11)}Z` : null;
-	}
+	if (zone === 'UTC' && wallClockMs(text) >= PLAIN_FROM_MS) return `${text.slice(0, 10)}T${text.slice(11)}Z`;
 	const time = DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm:ss', { zone });
 	return time.isValid ? time.toISO({ suppressMilliseconds: true }) : null;
 }
