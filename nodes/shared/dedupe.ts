@@ -35,24 +35,28 @@ function avalanche(value: number): number {
 }
 
 /**
- * The stored form of a key: 72 bits of a hash, as 12 base64url characters. Three 32-bit lanes, each
- * multiplying by its own odd constant and rotating by its own amount, so that each character's step is a
- * bijection of each lane and the lanes do not collide together; the lanes are then mixed into one another.
- * Not a cryptographic hash, and it need not be one: the window only holds keys of deliveries the trigger
- * accepted, and a caller able to send a key that collides with a coming event's could as well send that
- * event's own key. SHA-256 cost three times as much, the largest part of the window's cost then.
+ * The stored form of a key: 72 bits of a hash, as 12 base64url characters. The key's UTF-16 code units are
+ * taken two at a time, as one 32-bit word (reading characters costs more than mixing them, and this halves
+ * the mixing steps). Three 32-bit lanes, each multiplying by its own odd constant and rotating by its own
+ * amount, so that each word's step is a bijection of each lane and the lanes do not collide together; the
+ * lanes are then mixed into one another. Not a cryptographic hash, and it need not be one: the window only
+ * holds keys of deliveries the trigger accepted, and a caller able to send a key that collides with a coming
+ * event's could as well send that event's own key. SHA-256 cost three times as much, the largest part of the
+ * window's cost then.
  */
 function digestOf(key: string): string {
-	let a = 0x243f6a88 ^ key.length;
+	const units = key.length;
+	let a = 0x243f6a88 ^ units;
 	let b = 0x85a308d3;
 	let c = 0x13198a2e;
-	for (let i = 0; i < key.length; i++) {
-		const unit = key.charCodeAt(i);
-		a = Math.imul(a ^ unit, 0x9e3779b1);
+	for (let i = 0; i < units; i += 2) {
+		// The length is mixed in above, so a last unit alone is told apart from that unit and a zero.
+		const word = key.charCodeAt(i) | (i + 1 < units ? key.charCodeAt(i + 1) << 16 : 0);
+		a = Math.imul(a ^ word, 0x9e3779b1);
 		a = (a << 13) | (a >>> 19);
-		b = Math.imul(b ^ unit, 0x85ebca77);
+		b = Math.imul(b ^ word, 0x85ebca77);
 		b = (b << 17) | (b >>> 15);
-		c = Math.imul(c ^ unit, 0xc2b2ae3d);
+		c = Math.imul(c ^ word, 0xc2b2ae3d);
 		c = (c << 11) | (c >>> 21);
 	}
 	a = avalanche(a + Math.imul(b, 0x27d4eb2f));
