@@ -132,24 +132,6 @@ export function canonicalXml(body: Record<string, unknown>, options: CanonicalOp
 		: `the XML root element <${root}> holds text, not fields`;
 }
 
-/** JSON with keys in a fixed order, so equal payloads give equal text (and equal hashes). */
-export function stableStringify(value: Canonical): string {
-	if (Array.isArray(value)) {
-		let text = '[';
-		for (let i = 0; i < value.length; i++) text += (i === 0 ? '' : ',') + stableStringify(value[i]);
-		return `${text}]`;
-	}
-	if (isRecord(value)) {
-		const keys = Object.keys(value).sort();
-		let text = '{';
-		for (let i = 0; i < keys.length; i++) {
-			text += `${i === 0 ? '' : ','}${JSON.stringify(keys[i])}:${stableStringify(value[keys[i]])}`;
-		}
-		return `${text}}`;
-	}
-	return JSON.stringify(value);
-}
-
 /** Turns "Items, a:CouponCodes" into the canonical names "items" and "couponcodes". */
 export function parseListElements(text: string): Set<string> {
 	return new Set(

@@ -2,14 +2,13 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { BodyFormat, Reply, ResponseContract, TriggerDeclaration } from '../shared';
-import { sha256Base64url, standardResponses } from '../shared';
+import { fingerprint, standardResponses } from '../shared';
 import { kitItemFields } from '../shared/items';
 import {
 	type CanonicalRecord,
 	canonicalJson,
 	canonicalXml,
 	isRecord,
-	stableStringify,
 } from './canonical';
 
 /** The webhook events Qixol Promo offers, spelled as in its portal. */
@@ -96,7 +95,7 @@ export const qixolEventSchema = z.unknown().transform((candidate, ctx): QixolEve
 });
 
 /**
- * The dedupe key: the event name and the ids (readable), then a hash of the whole canonical payload.
+ * The dedupe key: the event name and the ids (readable), then a 72-bit digest of the whole canonical payload.
  * Ids alone repeat across updates of one promotion, and the timestamps a payload holds may be the
  * promotion's own dates rather than the event's, so only an identical payload counts as a repeat.
  */
@@ -106,7 +105,7 @@ export function qixolEventKey(eventName: string, fields: CanonicalRecord): strin
 	ids.sort();
 	let key = eventName;
 	for (const id of ids) key += `|${id}=${fields[id] as string}`;
-	return `${key}|sha256:${sha256Base64url(stableStringify(fields))}`;
+	return `${key}|payload:${fingerprint(fields)}`;
 }
 
 /** Turns a decoded delivery into canonical events: a JSON array is a batch, an XML root is one event. */

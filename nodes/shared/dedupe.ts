@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { BASE64URL, TagSet, tagPart } from './tagSet';
+import { digestOf } from './digest';
+import { TagSet, tagPart } from './tagSet';
 
 export const DEFAULT_DEDUPE_WINDOW = 10_000;
 /** Beyond this, each write of static data would pass a megabyte. */
@@ -21,61 +22,6 @@ interface WindowState extends IDataObject {
 	capacity: number;
 	/** Digests, oldest first, DIGEST_LENGTH characters each, in chunks of at most CHUNK_LENGTH characters. */
 	chunks: string[];
-}
-
-const SIXES = Array.from(BASE64URL, (character) => character.charCodeAt(0));
-
-/** Murmur3's finaliser: every bit of the input moves about half of the output bits. */
-function avalanche(value: number): number {
-	let h = value ^ (value >>> 16);
-	h = Math.imul(h, 0x85ebca6b);
-	h ^= h >>> 13;
-	h = Math.imul(h, 0xc2b2ae35);
-	return (h ^ (h >>> 16)) >>> 0;
-}
-
-/**
- * The stored form of a key: 72 bits of a hash, as 12 base64url characters. The key's UTF-16 code units are
- * taken two at a time, as one 32-bit word (reading characters costs more than mixing them, and this halves
- * the mixing steps). Three 32-bit lanes, each multiplying by its own odd constant and rotating by its own
- * amount, so that each word's step is a bijection of each lane and the lanes do not collide together; the
- * lanes are then mixed into one another. Not a cryptographic hash, and it need not be one: the window only
- * holds keys of deliveries the trigger accepted, and a caller able to send a key that collides with a coming
- * event's could as well send that event's own key. SHA-256 cost three times as much, the largest part of the
- * window's cost then.
- */
-function digestOf(key: string): string {
-	const units = key.length;
-	let a = 0x243f6a88 ^ units;
-	let b = 0x85a308d3;
-	let c = 0x13198a2e;
-	for (let i = 0; i < units; i += 2) {
-		// The length is mixed in above, so a last unit alone is told apart from that unit and a zero.
-		const word = key.charCodeAt(i) | (i + 1 < units ? key.charCodeAt(i + 1) << 16 : 0);
-		a = Math.imul(a ^ word, 0x9e3779b1);
-		a = (a << 13) | (a >>> 19);
-		b = Math.imul(b ^ word, 0x85ebca77);
-		b = (b << 17) | (b >>> 15);
-		c = Math.imul(c ^ word, 0xc2b2ae3d);
-		c = (c << 11) | (c >>> 21);
-	}
-	a = avalanche(a + Math.imul(b, 0x27d4eb2f));
-	b = avalanche(b ^ a);
-	c = avalanche(c + Math.imul(a ^ b, 0x165667b1));
-	return String.fromCharCode(
-		SIXES[a & 63],
-		SIXES[(a >>> 6) & 63],
-		SIXES[(a >>> 12) & 63],
-		SIXES[(a >>> 18) & 63],
-		SIXES[(a >>> 24) & 63],
-		SIXES[b & 63],
-		SIXES[(b >>> 6) & 63],
-		SIXES[(b >>> 12) & 63],
-		SIXES[(b >>> 18) & 63],
-		SIXES[(b >>> 24) & 63],
-		SIXES[c & 63],
-		SIXES[(c >>> 6) & 63],
-	);
 }
 
 function isWindowState(value: unknown): value is WindowState {

@@ -1,6 +1,7 @@
 export * from './authenticate';
 export * from './decode';
 export * from './dedupe';
+export * from './digest';
 export * from './fastParse';
 export * from './ipAllowlist';
 export * from './lifecycle';

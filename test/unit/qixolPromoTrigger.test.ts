@@ -36,7 +36,7 @@ describe('Qixol Promo Trigger: every event, as JSON and as XML (illustrative fix
 			expect(observed.items).toHaveLength(1);
 			expect(vendorFields(observed.items![0])).toEqual(entry.expectedItem);
 			expect(observed.items![0].eventName).toBe(event);
-			expect(observed.items![0].eventKey).toMatch(new RegExp(`^${event.replace('.', '\\.')}\\|.*sha256:[\\w-]{43}$`));
+			expect(observed.items![0].eventKey).toMatch(new RegExp(`^${event.replace('.', '\\.')}\\|.*payload:[\\w-]{12}$`));
 		});
 
 		it('emits the same item, key included, for the XML payload', async () => {
@@ -222,7 +222,7 @@ describe('dedupe', () => {
 		expect(first.items).toHaveLength(1);
 		expect(second.items).toHaveLength(1);
 		expect(second.items![0].eventKey).not.toBe(first.items![0].eventKey);
-		expect(second.items![0].eventKey).toMatch(/^Promotion\.Updated\|promotionid=8001\|sha256:/);
+		expect(second.items![0].eventKey).toMatch(/^Promotion\.Updated\|promotionid=8001\|payload:/);
 	});
 
 	it('emits every repeat when the dedupe window is 0', async () => {

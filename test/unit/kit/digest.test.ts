@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+
+import { digestOf, fingerprint } from '../../../nodes/shared/digest';
+
+/** A JSON value like a vendor payload in canonical form, with numbers and booleans too. */
+const jsonValue = fc.letrec((tie) => ({
+	value: fc.oneof(
+		{ depthSize: 'small' },
+		fc.string({ maxLength: 12 }),
+		fc.integer(),
+		fc.boolean(),
+		fc.constant(null),
+		fc.array(tie('value'), { maxLength: 4 }),
+		fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 5 }),
+	),
+})).value;
+
+/** The same value with every object's keys in another order. */
+function reordered(value: unknown, order: (keys: string[]) => string[]): unknown {
+	if (Array.isArray(value)) return value.map((element) => reordered(element, order));
+	if (typeof value !== 'object' || value === null) return value;
+	const copy: Record<string, unknown> = {};
+	for (const key of order(Object.keys(value))) {
+		Object.defineProperty(copy, key, { value: reordered((value as Record<string, unknown>)[key], order), enumerable: true, writable: true, configurable: true });
+	}
+	return copy;
+}
+
+describe('fingerprint', () => {
+	it('is 12 base64url characters, the same whatever order the keys of any object came in', () => {
+		fc.assert(
+			fc.property(jsonValue, (value) => {
+				const print = fingerprint(value);
+				return /^[\w-]{12}$/.test(print) && fingerprint(reordered(value, (keys) => [...keys].reverse())) === print;
+			}),
+			{ numRuns: 2_000 },
+		);
+	});
+
+	it('tells apart values that differ in a value, a key, a type, an order or where a field sits', () => {
+		const distinct = [
+			{ a: '1', b: '2' },
+			{ a: '1', b: '3' },
+			{ a: '1', c: '2' },
+			{ a: '1' },
+			{ a: '1', b: '2', c: null },
+			{ a: 1, b: '2' },
+			{ a: true, b: '2' },
+			{ a: 'true', b: '2' },
+			{ a: null, b: '2' },
+			{ a: 'null', b: '2' },
+			{ ab: '', b: '2' },
+			{ a: ['1', '2'] },
+			{ a: ['2', '1'] },
+			{ a: ['1', ['2']] },
+			{ a: { b: '2' } },
+			{ a: { c: '2' } },
+			{ a: '1', b: { c: '2' } },
+			{ a: '1', c: '2', b: {} },
+			{ a: '1', b: '1' },
+			{ a: '2', b: '2' },
+			['1', '2'],
+			'1',
+			1,
+			'',
+			null,
+			[],
+			{},
+			[[]],
+			[{}],
+		];
+		const prints = distinct.map(fingerprint);
+		expect(new Set(prints).size).toBe(distinct.length);
+	});
+
+	it('gives 100,000 payloads of Qixol Promo\'s shape 100,000 fingerprints', () => {
+		const prints = new Set<string>();
+		for (let i = 0; i < 100_000; i++) {
+			prints.add(fingerprint({ eventname: 'Promotion.Updated', promotionid: String(i >> 1), companyid: String(i & 1), name: 'Spring sale' }));
+		}
+		expect(prints.size).toBe(100_000);
+	});
+});
+
+describe('digestOf', () => {
+	it('is 12 base64url characters, and tells apart texts one unit apart, or of a unit and a zero unit', () => {
+		const texts = ['', 'a', 'a\u0000', 'b', 'ab', 'ba', 'abc', 'abd', '\ud800', '\udc00', 'a'.repeat(1000), `${'a'.repeat(999)}b`];
+		const digests = texts.map(digestOf);
+		expect(new Set(digests).size).toBe(texts.length);
+		expect(digests.every((digest) => /^[\w-]{12}$/.test(digest))).toBe(true);
+		// A text and the same text as a fingerprint's string differ in kind, so they need not match, but each is stable.
+		expect(digestOf('abc')).toBe(digestOf(['a', 'b', 'c'].join('')));
+	});
+});
