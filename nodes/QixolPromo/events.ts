@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { BodyFormat, Reply, ResponseContract, TriggerDeclaration } from '../shared';
-import { fingerprint, standardResponses } from '../shared';
+import { fingerprint, remembered, standardResponses } from '../shared';
 import { kitItemFields } from '../shared/items';
 import {
 	type CanonicalRecord,
@@ -44,8 +44,11 @@ const isTimestampField = (key: string) => /(date|time|timestamp)(utc)?$/.test(ke
 const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 const EVENT_BY_SQUASHED = new Map<string, QixolEventName>(QIXOL_EVENTS.map((name) => [squash(name), name]));
 
+/** Remembered per spelling: a batch names its events a few ways, and squashing each is a regular expression. */
+const squashedName = remembered(100, squash);
+
 export function qixolEventName(text: string): QixolEventName | undefined {
-	return EVENT_BY_SQUASHED.get(squash(text));
+	return EVENT_BY_SQUASHED.get(squashedName(text));
 }
 
 const eventList = QIXOL_EVENTS.join(', ');
