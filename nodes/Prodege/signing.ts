@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { sha256Base64url } from '../shared/secure';
 
 /** The parameter that carries the signature; it is never part of what is signed. */
 export const SIGNATURE_PARAMETER = 'signature';
@@ -16,5 +16,6 @@ export function prodegeSignature(secret: string, parameters: Readonly<Record<str
 		.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 		.map((key) => `${key}=${parameters[key]}`)
 		.join(':');
-	return createHash('sha256').update(`${secret}:${stringToSign}`, 'utf8').digest('base64url');
+	// Text is hashed as its UTF-8 bytes, in one call.
+	return sha256Base64url(`${secret}:${stringToSign}`);
 }
