@@ -17,7 +17,7 @@ export class WebhookBasicAuthApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			description: 'The user name the vendor sends',
+			description: 'The user name the vendor sends. Basic auth cannot carry a colon in it.',
 		},
 		{
 			displayName: 'Password',

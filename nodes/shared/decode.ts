@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { remembered } from './memo';
+
 export type BodyFormat = 'json' | 'form' | 'xml';
 
 export type Decoded =
@@ -161,8 +163,11 @@ export function decodeBody(input: BodyInput): Decoded {
 	return decoded;
 }
 
+/** The media type of a Content-Type header, remembered: a trigger's deliveries name one or two. */
+const mediaType = remembered(64, (contentType: string) => contentType.split(';')[0].trim().toLowerCase());
+
 function decodeAny({ body, rawBody, contentType }: BodyInput): Decoded {
-	const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+	const type = mediaType(contentType ?? '');
 
 	if (type.endsWith('/xml') || type.endsWith('+xml')) {
 		return hasContent(body)

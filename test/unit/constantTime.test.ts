@@ -147,7 +147,8 @@ describe('every kind of proof goes through safeEqual', () => {
 	const prodegeData = '{"event_id":"644b075404443f2a3c77c7cb","event_time":"2023-04-27 16:37:56","project_id":1,"status":"LIVE","update_reason":113}';
 	const prodege = (signature: string): Delivery => ({ rawBody: JSON.stringify({ data: prodegeData, signature }) });
 
-	const cases: Array<{ name: string; node: unknown; setup: NodeSetup; right: Delivery; wrong: Delivery; expected: string; via?: 'verifySignature' }> = [
+	// Basic auth is compared as the whole "user:password" pair.
+	const cases: Array<{ name: string; node: unknown; setup: NodeSetup; right: Delivery; wrong: Delivery; expected: string; guessed?: string; via?: 'verifySignature' }> = [
 		{
 			name: 'shared secret in the query (Personaclick)',
 			node: new PersonaclickTrigger(),
@@ -170,7 +171,8 @@ describe('every kind of proof goes through safeEqual', () => {
 			setup: { parameters: { authentication: 'basicAuth' }, credentials: { webhookBasicAuthApi: { user: USER, password: SECRET } } },
 			right: { rawBody: '{"EventName":"Promotion.Created","PromotionId":1}', headers: { authorization: basicAuthHeader(USER, SECRET) } },
 			wrong: { rawBody: '{"EventName":"Promotion.Created","PromotionId":1}', headers: { authorization: basicAuthHeader(USER, 'guess') } },
-			expected: SECRET,
+			expected: `${USER}:${SECRET}`,
+			guessed: `${USER}:guess`,
 		},
 		{
 			name: 'the generated pair (Optimizely Campaign)',
@@ -178,7 +180,8 @@ describe('every kind of proof goes through safeEqual', () => {
 			setup: { parameters: { events: [] }, staticData: { registration: { basicAuth: { user: USER, password: SECRET }, webhooks: { 'https://x.example.com/w': { sent: '1' } } } } },
 			right: { rawBody: optimizely, headers: { authorization: basicAuthHeader(USER, SECRET) } },
 			wrong: { rawBody: optimizely, headers: { authorization: basicAuthHeader(USER, 'guess') } },
-			expected: SECRET,
+			expected: `${USER}:${SECRET}`,
+			guessed: `${USER}:guess`,
 		},
 		{
 			name: 'the signature (Prodege)',
@@ -191,7 +194,7 @@ describe('every kind of proof goes through safeEqual', () => {
 		},
 	];
 
-	it.each(cases)('$name: a wrong and a right proof are both compared in constant time', async ({ node, setup, right, wrong, expected, via }) => {
+	it.each(cases)('$name: a wrong and a right proof are both compared in constant time', async ({ node, setup, right, wrong, expected, guessed = 'guess', via }) => {
 		const safeEqual = jest.spyOn(secure, 'safeEqual');
 		const verifySignature = jest.spyOn(secure, 'verifySignature');
 		const timingSafeEqual = jest.spyOn(crypto, 'timingSafeEqual');
@@ -205,7 +208,7 @@ describe('every kind of proof goes through safeEqual', () => {
 				? (JSON.parse(String(delivery.rawBody)) as { signature: string }).signature
 				: delivery === right
 					? expected
-					: 'guess';
+					: guessed;
 		try {
 			const refused = await deliver(node as never, setup, wrong);
 			expect(refused.items).toBeUndefined();

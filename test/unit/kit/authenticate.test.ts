@@ -26,6 +26,18 @@ describe('basic auth', () => {
 		expect(failure).toMatchObject({ status: 401, reason: 'no password is configured for this trigger' });
 	});
 
+	it('refuses everyone when the user configured contains a colon, which the header cannot carry', () => {
+		const colonUser = { user: 'ven:dor', password: 'long-enough-password' };
+		for (const authorization of [basicAuthHeader('ven:dor', 'long-enough-password'), basicAuthHeader('ven', 'dor:long-enough-password')]) {
+			expect(checkBasicAuth({ authorization }, colonUser, 'X')).toMatchObject({ status: 401, reason: expect.stringContaining('contains a colon') });
+		}
+	});
+
+	it('tells a user from a password at the first colon', () => {
+		expect(checkBasicAuth({ authorization: basicAuthHeader('vendor:long', 'enough-password') }, { user: 'vendor', password: 'long:enough-password' }, 'X')).toBeUndefined();
+		expect(checkBasicAuth({ authorization: basicAuthHeader('vendo', 'r:long-enough-password') }, expected, 'X')).toMatchObject({ reason: 'the basic auth user or password is wrong' });
+	});
+
 	it('reads the first of repeated headers', () => {
 		const header = basicAuthHeader('vendor', 'long-enough-password');
 		expect(checkBasicAuth({ authorization: [header, 'x'] }, expected, 'X')).toBeUndefined();
