@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // In-process cost of the trigger pipeline per event, against the floor: JSON.parse of the same bytes.
 // Compiles the package into a temp folder, calls each trigger's webhook() as n8n does (with the body
-// already parsed, as n8n hands it over), and prints ns per event (median of runs, with min-max), the
-// ratio to JSON.parse, and the dedupe window's retained heap after 1 million events.
+// already parsed, as n8n hands it over), and prints ns per event (median of runs, with min-max) and the
+// ratio to JSON.parse: each trigger in a process of its own, then all of them in one; then the dedupe
+// window's retained heap after 1 million events.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +17,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
-const out = mkdtempSync(join(tmpdir(), 'nvw-bench-'));
-execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.build.json'), '--outDir', out], { stdio: 'inherit' });
+// A child measures one trigger in a process of its own, from the package the parent compiled.
+const childAt = process.argv.indexOf('--child');
+const child = childAt === -1 ? undefined : { out: process.argv[childAt + 1], vendor: process.argv[childAt + 2] };
+const out = child ? child.out : mkdtempSync(join(tmpdir(), 'nvw-bench-'));
+if (!child) execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.build.json'), '--outDir', out], { stdio: 'inherit' });
 // Resolve n8n-workflow, zod and luxon from the project, as n8n resolves them from its own node_modules.
 const require = createRequire(join(root, 'package.json'));
 process.env.NODE_PATH = join(root, 'node_modules');
@@ -66,14 +70,11 @@ async function time(iterations, fn) {
 
 const runs = quick ? 3 : 7;
 const eventsPerRun = quick ? 20_000 : 100_000;
-const rows = [];
-for (const vendor of vendors(out).filter((v) => !only || v.name.toLowerCase().startsWith(only.toLowerCase()))) {
-	const nodeFile = join(out, vendor.nodeFile);
-	if (!existsSync(nodeFile)) {
-		console.log(`${vendor.name}: not built, skipped`);
-		continue;
-	}
-	const NodeClass = require(nodeFile)[vendor.className];
+
+/** Rows of ns per event for one trigger, single events and 100-event batches. */
+async function measure(vendor) {
+	const rows = [];
+	const NodeClass = require(join(out, vendor.nodeFile))[vendor.className];
 	const node = new NodeClass();
 	for (const batch of [1, 100]) {
 		// Distinct events in every delivery, so the dedupe window does real work. Deliveries are
@@ -116,7 +117,31 @@ for (const vendor of vendors(out).filter((v) => !only || v.name.toLowerCase().st
 			}),
 		});
 	}
+	return rows;
 }
+
+const chosen = vendors(out).filter((v) => (child ? v.name === child.vendor : !only || v.name.toLowerCase().startsWith(only.toLowerCase())));
+if (child) {
+	process.stdout.write(`${JSON.stringify(await measure(chosen[0]))}\n`);
+	process.exit(0);
+}
+for (const vendor of chosen) {
+	if (!existsSync(join(out, vendor.nodeFile))) throw new Error(`${vendor.name}: not built (${vendor.nodeFile})`);
+}
+
+// Each trigger in a process of its own, as in an n8n that runs one of them: the kit's code is then compiled
+// for that vendor alone. Then all five in one process, one after the other, as in an n8n that runs them all:
+// the kit's functions then see every vendor's shapes, which costs the later ones.
+console.log('Each trigger in a process of its own:');
+const alone = [];
+for (const vendor of chosen) {
+	const args = [fileURLToPath(import.meta.url), '--child', out, vendor.name, ...(quick ? ['--quick'] : [])];
+	alone.push(...JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })));
+}
+console.table(alone);
+console.log('The same triggers in one process, one after the other:');
+const rows = [];
+for (const vendor of chosen) rows.push(...(await measure(vendor)));
 console.table(rows);
 
 // Retained memory of the dedupe window at its default size (10,000 keys), measured after 100k and after
