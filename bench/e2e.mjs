@@ -49,7 +49,7 @@ The full run adds Prodege single events: our trigger against Webhook -> Code che
   --svg FILE            where to write the plot (default docs/benchmarks/events-per-second.svg)
 `;
 
-const { args, fail, number } = commandLine({
+const { args, fail, number, choice } = commandLine({
 	name: 'bench/e2e',
 	rerun: 'node bench/e2e.mjs',
 	help: HELP,
@@ -75,8 +75,7 @@ const rounds = number(args.rounds, 'rounds', { min: 1, max: 50 }) ?? (quick ? 2 
 const concurrency = number(args.concurrency, 'concurrency', { min: 1, max: 64 }) ?? 4;
 const batches = args.batches ? args.batches.split(',').map((b) => number(b.trim(), 'batches', { min: 1, max: 100 })) : BATCHES;
 const fixedDeliveries = number(args.deliveries, 'deliveries', { min: 1, max: 2000 });
-const engine = args.engine ?? 'legacy';
-if (!['legacy', 'vm'].includes(engine)) fail(`--engine must be legacy or vm; got "${engine}"`);
+const engine = choice('engine', ['legacy', 'vm']);
 const withProdege = args['no-prodege'] ? false : (args.prodege ?? !quick);
 const fillWindow = !args['no-fill'];
 const windowSize = number(args.window, 'window', { min: 1, max: 100_000 });

@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 /**
  * Parses a command's options (`--help`/`-h` included). `--help` prints `help` and exits 0. `fail` prints the
  * reason and how to get help, and exits 2, as does a command line that does not parse. `number` reads a
- * numeric option within bounds, or gives undefined when it is absent.
+ * numeric option within bounds, or gives undefined when it is absent; `choice` reads an option that takes
+ * one of some values, the first when it is absent.
  * @param {{ name: string, rerun: string, help: string, options: object, allowPositionals?: boolean }} command
  */
 export function commandLine({ name, rerun, help, options, allowPositionals = false }) {
@@ -31,5 +32,10 @@ export function commandLine({ name, rerun, help, options, allowPositionals = fal
 		}
 		return parsedValue;
 	};
-	return { args: parsed.values, positionals: parsed.positionals, fail, number };
+	const choice = (option, values) => {
+		const value = parsed.values[option] ?? values[0];
+		if (!values.includes(value)) fail(`--${option} must be ${values.join(' or ')}; got "${value}"`);
+		return value;
+	};
+	return { args: parsed.values, positionals: parsed.positionals, fail, number, choice };
 }

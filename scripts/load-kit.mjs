@@ -70,7 +70,7 @@ export const LOADS = {
  * the same way.
  */
 export function loadArguments({ command, help, options = {}, minutes }) {
-	const { args, fail, number } = commandLine({
+	const { args, fail, number, choice } = commandLine({
 		name: command,
 		rerun: `npm run ${command} --`,
 		help,
@@ -92,8 +92,7 @@ export function loadArguments({ command, help, options = {}, minutes }) {
 	// n8n 2.41's default engine (vm) evaluates expressions in isolated-vm; on 2 cores it held 10 deliveries/s, grew
 	// to 8.6 GB and left one SQLite n8n unable to save executions (RELIABILITY.md). The legacy engine is n8n's own
 	// alternative, and is what lets this load measure the triggers rather than the expression engine.
-	const engine = args.engine ?? 'legacy';
-	if (!['vm', 'legacy'].includes(engine)) fail(`--engine must be vm or legacy; got "${engine}"`);
+	const engine = choice('engine', ['legacy', 'vm']);
 	const vendors = (args.vendors ?? Object.keys(LOADS).join(',')).split(',').map((name) => name.trim()).filter(Boolean);
 	for (const vendor of vendors) if (!LOADS[vendor]) fail(`unknown vendor "${vendor}"; known: ${Object.keys(LOADS).join(', ')}`);
 	return {
