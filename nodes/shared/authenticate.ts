@@ -1,4 +1,4 @@
-import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { isAllowed, parseAllowlist } from './ipAllowlist';
 import { safeEqual } from './secure';
@@ -116,13 +116,13 @@ function field(data: IDataObject, name: string): string {
 	return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
 }
 
-export async function loadBasicAuth(context: IWebhookFunctions): Promise<BasicAuthSecret> {
-	const data = await context.getCredentials(BASIC_AUTH_CREDENTIAL);
+/** The Webhook Basic Auth credential's pair, from what n8n's getCredentials gave. */
+export function basicAuthOf(data: IDataObject): BasicAuthSecret {
 	return { user: field(data, 'user'), password: field(data, 'password') };
 }
 
-export async function loadSharedSecret(context: IWebhookFunctions): Promise<SharedSecret> {
-	const data = await context.getCredentials(SHARED_SECRET_CREDENTIAL);
+/** The Webhook Shared Secret credential, from what n8n's getCredentials gave. */
+export function sharedSecretOf(data: IDataObject): SharedSecret {
 	return {
 		secret: field(data, 'secret'),
 		location: field(data, 'location') === 'header' ? 'header' : 'query',

@@ -10,8 +10,10 @@ import {
 	checkSharedSecret,
 	clientIp,
 	firstHeader,
-	loadBasicAuth,
-	loadSharedSecret,
+	BASIC_AUTH_CREDENTIAL,
+	SHARED_SECRET_CREDENTIAL,
+	basicAuthOf,
+	sharedSecretOf,
 } from './authenticate';
 import { type BodyFormat, type Decoded, MAX_EVENT_NESTING, decodeBody, splitBatch } from './decode';
 import { DEFAULT_DEDUPE_WINDOW, DedupeWindow, MAX_DEDUPE_WINDOW } from './dedupe';
@@ -212,11 +214,14 @@ export async function handleDelivery<TEvent extends object>(
 	}
 	let secretName: string | undefined;
 	if (authentication === 'basicAuth') {
-		const expected = declaration.basicAuthSecret ? await declaration.basicAuthSecret.call(this) : await loadBasicAuth(this);
+		// The credential is read and taken apart here, so that a delivery waits on n8n's call alone.
+		const expected = declaration.basicAuthSecret
+			? await declaration.basicAuthSecret.call(this)
+			: basicAuthOf(await this.getCredentials(BASIC_AUTH_CREDENTIAL));
 		const failure = checkBasicAuth(headers, expected, `${vendor} webhook`);
 		if (failure) return reject(failure);
 	} else if (authentication === 'sharedSecret') {
-		const expected = await loadSharedSecret(this);
+		const expected = sharedSecretOf(await this.getCredentials(SHARED_SECRET_CREDENTIAL));
 		secretName = expected.name;
 		const failure = checkSharedSecret(headers, query, expected);
 		if (failure) return reject(failure);
