@@ -137,6 +137,14 @@ function memoryOf(chunks: string[], capacity: number): Memory {
 	return memory;
 }
 
+/** The memory key named last: the same scope string and capacity give the same key string, compared at once. */
+let lastKey: { scope: string; capacity: number; key: string } | undefined;
+
+function memoryKey(scope: string, capacity: number): string {
+	if (lastKey?.scope !== scope || lastKey.capacity !== capacity) lastKey = { scope, capacity, key: `${scope}\u0000${capacity}` };
+	return lastKey.key;
+}
+
 /** The window used last: a trigger's deliveries usually follow one another, and it is already the newest. */
 let lastUsed: { key: string; memory: Memory } | undefined;
 
@@ -202,7 +210,7 @@ export class DedupeWindow {
 		scope?: string,
 	) {
 		const existing = store.dedupe as WindowState | undefined;
-		const key = scope === undefined ? undefined : `${scope}\u0000${capacity}`;
+		const key = scope === undefined ? undefined : memoryKey(scope, capacity);
 		let memory = key === undefined ? undefined : memoryOfScope(key);
 		let state: WindowState;
 		if (memory?.handedOver !== undefined && existing?.chunks === memory.handedOver && existing.capacity === capacity) {

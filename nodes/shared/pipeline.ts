@@ -170,13 +170,19 @@ function requestMetadata(
 	};
 }
 
+/** The scope named last, and its parts: a trigger's deliveries follow one another, and get the same string. */
+let lastScope: { workflowId: string; node: string; mode: string; scope: string } | undefined;
+
 /** Names a trigger's dedupe window across calls: workflow, node, and test or production. */
 function windowScope(context: IWebhookFunctions): string | undefined {
 	const workflowId = typeof context.getWorkflow === 'function' ? context.getWorkflow()?.id : undefined;
 	if (!workflowId) return undefined;
-	const node = context.getNode();
+	const { id, name } = context.getNode();
+	const node = id ?? name;
 	const mode = typeof context.getMode === 'function' ? context.getMode() : '';
-	return `${workflowId}\u0000${node.id ?? node.name}\u0000${mode}`;
+	if (lastScope?.workflowId === workflowId && lastScope.node === node && lastScope.mode === mode) return lastScope.scope;
+	lastScope = { workflowId, node, mode, scope: `${workflowId}\u0000${node}\u0000${mode}` };
+	return lastScope.scope;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface NodeSetup {
 	credentials?: Record<string, IDataObject>;
 	/** The node's static data; pass the same object to later deliveries to share the dedupe window. */
 	staticData?: IDataObject;
+	/** Workflow, node and mode, as n8n names them; without it the context offers no workflow, as in older n8n. */
+	scope?: { workflowId: string; nodeId: string; mode: 'webhook' | 'manual' };
 }
 
 export interface Observed {
@@ -107,7 +109,11 @@ export async function deliver(node: INodeType, setup: NodeSetup, delivery: Deliv
 			return credential;
 		},
 		getWorkflowStaticData: () => staticData,
-		getNode: () => ({ name: 'Trigger', type: 'test', typeVersion: 1, parameters }),
+		getNode: () => ({ id: setup.scope?.nodeId, name: 'Trigger', type: 'test', typeVersion: 1, parameters }),
+		...(setup.scope && {
+			getWorkflow: () => ({ id: setup.scope?.workflowId, name: 'Test', active: true }),
+			getMode: () => setup.scope?.mode,
+		}),
 		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
 	} as unknown as IWebhookFunctions;
 

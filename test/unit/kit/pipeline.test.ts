@@ -59,6 +59,25 @@ describe('the delivery pipeline', () => {
 		expect(result.body).toMatchObject({ emitted: 1, duplicates: 1 });
 	});
 
+	it('keeps one dedupe window per workflow, node and mode, whichever order their deliveries come in', async () => {
+		const scopes = [
+			{ workflowId: 'wf-1', nodeId: 'node-1', mode: 'webhook' },
+			{ workflowId: 'wf-1', nodeId: 'node-2', mode: 'webhook' },
+			{ workflowId: 'wf-1', nodeId: 'node-1', mode: 'manual' },
+			{ workflowId: 'wf-2', nodeId: 'node-1', mode: 'webhook' },
+		] as const;
+		// Each node has static data of its own in n8n; the window is also remembered in the process by its scope.
+		const staticData = scopes.map(() => ({}) as IDataObject);
+		const body = { id: 'scoped-1', kind: 'a' };
+		const emitted = async (at: number) => (await deliver(vendor(), { scope: scopes[at], staticData: staticData[at] }, { body })).items?.length ?? 0;
+		// The same event, to the scopes in turn: new to each the first time, a repeat to it after.
+		const seen = new Set<number>();
+		for (const at of [0, 1, 0, 2, 1, 3, 2, 0, 3, 1]) {
+			expect(await emitted(at)).toBe(seen.has(at) ? 0 : 1);
+			seen.add(at);
+		}
+	});
+
 	it('with a dedupe window of 0 emits every event, repeats included', async () => {
 		const setup = { parameters: { options: { dedupeWindow: 0 } }, staticData: {} as IDataObject };
 		const body = [{ id: 'x1', kind: 'a' }, { id: 'x1', kind: 'a' }];
