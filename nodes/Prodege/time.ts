@@ -31,7 +31,8 @@ function readPacific(text: string): string | undefined {
 	const wall = wallClockMs(text);
 	if (Number.isNaN(wall)) return undefined;
 	const instant = wall - offsetForWallHour(text.slice(0, 13), wall) * MINUTE_MS;
-	return `${isoFromEpochMs(instant).slice(0, 19)}Z`;
+	// Whole seconds: the ".000" goes, whatever the year's width (late 9999 Pacific is +010000 in UTC).
+	return `${isoFromEpochMs(instant).slice(0, -5)}Z`;
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
  * Every secret and signature a caller presents is compared in constant time: through the kit's safeEqual
- * (crypto.timingSafeEqual over SHA-256 digests) or verifySignature, which uses it.
+ * (crypto.timingSafeEqual over SHA-256 digests) or verifySignature, which compares the same way.
  *
  * Pinned two ways: a static scan of the node sources finds no ===, !==, ==, != or string method (includes,
  * startsWith, localeCompare, Buffer.compare, Set.has…) applied to a secret-like value; and spies show that a
- * delivery with a wrong or a right secret goes through safeEqual, and from there through timingSafeEqual, for
- * every kind of proof: shared secret, basic auth, the generated Optimizely pair, the Prodege signature.
+ * delivery with a wrong or a right secret goes through safeEqual or verifySignature, and from there through
+ * timingSafeEqual, for every kind of proof: shared secret, basic auth, the generated Optimizely pair, the
+ * Prodege signature.
  */
 import { createHash } from 'crypto';
 import { readdirSync, readFileSync, statSync } from 'fs';
@@ -138,7 +139,7 @@ describe('constant-time comparison of secrets', () => {
 	});
 });
 
-describe('every kind of proof goes through safeEqual', () => {
+describe('every kind of proof goes through safeEqual or verifySignature', () => {
 	const SECRET = 'constant-time-secret-0123';
 	const USER = 'ct-user';
 	const sign = (data: string, secret = SECRET) => createHash('sha256').update(`${secret}:data=${data}`, 'utf8').digest('base64url');
@@ -198,7 +199,7 @@ describe('every kind of proof goes through safeEqual', () => {
 		const safeEqual = jest.spyOn(secure, 'safeEqual');
 		const verifySignature = jest.spyOn(secure, 'verifySignature');
 		const timingSafeEqual = jest.spyOn(crypto, 'timingSafeEqual');
-		// A signature is compared inside the kit's verifySignature (its own call to safeEqual is not seen here).
+		// A signature is compared inside the kit's verifySignature, which hashes both sides as safeEqual does.
 		const compared = (presented: string) =>
 			via === 'verifySignature'
 				? verifySignature.mock.calls.some(([given]) => given === presented)

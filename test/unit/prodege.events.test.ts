@@ -24,6 +24,13 @@ describe('pacificToUtc', () => {
 		);
 	});
 
+	it('writes the instant whole for any year it reads, early or late', () => {
+		expect(pacificToUtc('2024-06-01 12:00:00')).toBe('2024-06-01T19:00:00Z');
+		expect(pacificToUtc('9999-12-31 23:00:00')).toBe(new Date(Date.UTC(9999, 11, 31, 23) + 8 * HOUR_MS).toISOString().replace('.000Z', 'Z'));
+		expect(pacificToUtc('9999-12-31 23:00:00')).toMatch(/^\+010000-01-01T07:00:00Z$/);
+		expect(pacificToUtc('0050-06-01 12:00:00')).toMatch(/^0050-06-01T\d{2}:\d{2}:\d{2}Z$/);
+	});
+
 	it('checks every second of both 2024 switches against the rule', () => {
 		// 10 March 2024 02:00 PST does not exist; 3 November 2024 01:00–01:59 happens twice.
 		expect(pacificToUtc('2024-03-10 02:00:00')).toBe('2024-03-10T10:00:00Z');

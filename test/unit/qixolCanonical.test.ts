@@ -79,6 +79,9 @@ describe('Qixol event names, schema and key', () => {
 		expect(qixolEventName('couponcodes.reservedactivated')).toBe('CouponCodes.ReservedActivated');
 		expect(qixolEventName('Promotion-Starting-In-Period')).toBe('Promotion.StartingInPeriod');
 		expect(qixolEventName('Promotion.Started')).toBeUndefined();
+		// Longer than any real name: read the same way, without being remembered.
+		expect(qixolEventName(`Promotion${'_'.repeat(100)}Created`)).toBe('Promotion.Created');
+		expect(qixolEventName(`Promotion.Created${'x'.repeat(100)}`)).toBeUndefined();
 	});
 
 	it('refuses an event that is not an object, or has no field', () => {

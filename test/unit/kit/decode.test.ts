@@ -10,6 +10,12 @@ describe('decoding bodies', () => {
 		expect(decodeBody({ body: [], rawBody: Buffer.from('[]') })).toMatchObject({ ok: true, payload: [] });
 	});
 
+	it('reads the media type of a long Content-Type header as of a short one', () => {
+		const long = `Application/X-WWW-Form-URLencoded; charset=utf-8; ${'x'.repeat(200)}`;
+		expect(decodeBody({ body: { a: '1' }, contentType: long })).toMatchObject({ ok: true, format: 'form', payload: { a: '1' } });
+		expect(decodeBody({ body: { a: '1' }, contentType: long.slice(0, 60) })).toMatchObject({ ok: true, format: 'form', payload: { a: '1' } });
+	});
+
 	it('parses the raw bytes when n8n did not (text/plain, no content type)', () => {
 		expect(decodeBody({ body: {}, rawBody: Buffer.from('{"a":2}'), contentType: 'text/plain' })).toMatchObject({
 			ok: true,
