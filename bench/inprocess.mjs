@@ -2,8 +2,9 @@
 // In-process cost of the trigger pipeline per event, against the floor: JSON.parse of the same bytes.
 // Compiles the package into a temp folder, calls each trigger's webhook() as n8n does (with the body
 // already parsed, as n8n hands it over), and prints ns per event (median of runs, with min-max) and the
-// ratio to JSON.parse: each trigger in a process of its own, then all of them in one; then the dedupe
-// window's retained heap after 1 million events.
+// ratio to JSON.parse: each trigger in a process of its own, then all of them in one; what the caller's
+// check and the dedupe window cost a single Personaclick delivery; then the dedupe window's retained heap
+// after 1 million events.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,9 +121,44 @@ async function measure(vendor) {
 	return rows;
 }
 
+/**
+ * Single deliveries of one trigger with parts of the pipeline switched off through its parameters (the caller's
+ * check, the dedupe window), in rounds that rotate the order: what each part costs a delivery.
+ */
+async function measureParts(vendor) {
+	const node = new (require(join(out, vendor.nodeFile))[vendor.className])();
+	const windowOff = (parameters) => ({ ...parameters, options: { ...parameters.options, dedupeWindow: 0 } });
+	const variants = {
+		'as configured': (parameters) => parameters,
+		'authentication none': (parameters) => ({ ...parameters, authentication: 'none' }),
+		'dedupe window 0': windowOff,
+		'both': (parameters) => ({ ...windowOff(parameters), authentication: 'none' }),
+	};
+	const names = Object.keys(variants);
+	const base = Array.from({ length: eventsPerRun }, (_, i) => vendor.delivery(1, i));
+	const prepared = Object.fromEntries(names.map((name) => [name, base.map((delivery) => ({ ...delivery, parameters: variants[name](delivery.parameters) }))]));
+	const times = Object.fromEntries([...names, 'JSON.parse'].map((name) => [name, []]));
+	for (let run = 0; run < runs; run++) {
+		for (const name of [...names.slice(run % names.length), ...names.slice(0, run % names.length)]) {
+			const slot = { delivery: prepared[name][0], staticData: {}, workflowId: `${vendor.name} parts ${name} ${run}` };
+			const call = context(slot);
+			times[name].push(
+				await time(eventsPerRun, (i) => {
+					slot.delivery = prepared[name][i];
+					return node.webhook.call(call);
+				}),
+			);
+		}
+		times['JSON.parse'].push(await time(eventsPerRun, (i) => JSON.parse(base[i].rawBody)));
+	}
+	const floor = median(times['JSON.parse']);
+	return names.map((name) => ({ 'switched off': name, 'ns/delivery': Math.round(median(times[name])), 'ratio to JSON.parse': +(median(times[name]) / floor).toFixed(2) }));
+}
+
 const chosen = vendors(out).filter((v) => (child ? v.name === child.vendor : !only || v.name.toLowerCase().startsWith(only.toLowerCase())));
 if (child) {
-	process.stdout.write(`${JSON.stringify(await measure(chosen[0]))}\n`);
+	const rows = process.argv.includes('--parts') ? await measureParts(chosen[0]) : await measure(chosen[0]);
+	process.stdout.write(`${JSON.stringify(rows)}\n`);
 	process.exit(0);
 }
 for (const vendor of chosen) {
@@ -143,6 +179,14 @@ console.log('The same triggers in one process, one after the other:');
 const rows = [];
 for (const vendor of chosen) rows.push(...(await measure(vendor)));
 console.table(rows);
+
+// What a single delivery's guarantees cost: Personaclick's, in a process of its own.
+const personaclick = chosen.find((vendor) => vendor.name === 'Personaclick');
+if (personaclick) {
+	console.log('A single Personaclick delivery with parts switched off, in a process of its own:');
+	const args = [fileURLToPath(import.meta.url), '--child', out, personaclick.name, '--parts', ...(quick ? ['--quick'] : [])];
+	console.table(JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })));
+}
 
 // Retained memory of the dedupe window at its default size (10,000 keys), measured after 100k and after
 // 1M events through the Personaclick pipeline: once the window is full it must not grow. The window's
