@@ -48,11 +48,10 @@ const EVENT_BY_SQUASHED = new Map<string, QixolEventName>(QIXOL_EVENTS.map((name
  * Remembered per spelling: a batch names its events a few ways, and squashing each is a regular expression.
  * Only names as short as real ones are kept: the text comes from the caller.
  */
-const squashedName = remembered(100, squash);
-const LONGEST_REMEMBERED = 64;
+const squashedName = remembered(100, squash, { longestKey: 64 });
 
 export function qixolEventName(text: string): QixolEventName | undefined {
-	return EVENT_BY_SQUASHED.get(text.length <= LONGEST_REMEMBERED ? squashedName(text) : squash(text));
+	return EVENT_BY_SQUASHED.get(squashedName(text));
 }
 
 const eventList = QIXOL_EVENTS.join(', ');

@@ -163,14 +163,14 @@ export function decodeBody(input: BodyInput): Decoded {
 	return decoded;
 }
 
-/** The media type of a Content-Type header. */
-const mediaTypeOf = (contentType: string) => contentType.split(';')[0].trim().toLowerCase();
-
-/** Remembered: a trigger's deliveries name one or two. Only headers of a usual length: the caller sends them. */
-const rememberedMediaType = remembered(64, mediaTypeOf);
+/**
+ * The media type of a Content-Type header, remembered: a trigger's deliveries name one or two. Only headers of
+ * a usual length are kept: the caller sends them.
+ */
+const mediaTypeOf = remembered(64, (contentType: string) => contentType.split(';')[0].trim().toLowerCase(), { longestKey: 100 });
 
 function decodeAny({ body, rawBody, contentType = '' }: BodyInput): Decoded {
-	const type = contentType.length <= 100 ? rememberedMediaType(contentType) : mediaTypeOf(contentType);
+	const type = mediaTypeOf(contentType);
 
 	if (type.endsWith('/xml') || type.endsWith('+xml')) {
 		return hasContent(body)

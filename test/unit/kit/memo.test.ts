@@ -31,4 +31,15 @@ describe('remembered results', () => {
 		// 1, 2 and 3 fill it; 1 is remembered; 4 clears it, so 1 is computed again.
 		expect(computed).toEqual([1, 2, 3, 4, 1]);
 	});
+
+	it('computes a text key longer than the bound each time, and keeps none of them', () => {
+		const computed: string[] = [];
+		const upper = remembered(10, (text: string) => {
+			computed.push(text);
+			return text.toUpperCase();
+		}, { longestKey: 3 });
+		for (const text of ['abc', 'abcd', 'abc', 'abcd']) upper(text);
+		expect(computed).toEqual(['abc', 'abcd', 'abcd']);
+		expect(upper('abcd')).toBe('ABCD');
+	});
 });
