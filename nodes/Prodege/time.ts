@@ -1,7 +1,7 @@
 import { IANAZone } from 'luxon';
 
 import { remembered } from '../shared/memo';
-import { isoFromEpochMs, wallClockMs } from '../shared/time';
+import { isoSecondsFromEpochMs, wallClockMs } from '../shared/time';
 
 export const PACIFIC_ZONE = 'America/Los_Angeles';
 
@@ -31,8 +31,8 @@ function readPacific(text: string): string | undefined {
 	const wall = wallClockMs(text);
 	if (Number.isNaN(wall)) return undefined;
 	const instant = wall - offsetForWallHour(text.slice(0, 13), wall) * MINUTE_MS;
-	// Whole seconds: the ".000" goes, whatever the year's width (late 9999 Pacific is +010000 in UTC).
-	return `${isoFromEpochMs(instant).slice(0, -5)}Z`;
+	// Late 9999 Pacific is +010000 in UTC.
+	return isoSecondsFromEpochMs(instant);
 }
 
 /**

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, isoFromEpochMs, remembered, setField, standardResponses, summaryBody, wallClockMs } from '../shared';
+import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, isoSecondsFromEpochMs, remembered, setField, standardResponses, summaryBody, wallClockMs } from '../shared';
 import { kitItemFields } from '../shared/items';
 
 /** Where deliveries come from; each source has its own payload shape and registration. */
@@ -124,7 +124,6 @@ export function sendPulseResponses(answer: KeyAnswer): ResponseContract {
 /** Seconds or milliseconds whose ISO form Date writes exactly as luxon does: whole seconds, years 1000–9999. */
 const PLAIN_FROM_MS = Date.UTC(1000, 0, 1);
 const PLAIN_TO_MS = Date.UTC(10000, 0, 1);
-const plainIso = (ms: number): string => `${isoFromEpochMs(ms).slice(0, 19)}Z`;
 
 /**
  * Unix seconds as ISO 8601 in UTC, which is what a Unix time means. luxon builds a DateTime per call,
@@ -134,7 +133,7 @@ const plainIso = (ms: number): string => `${isoFromEpochMs(ms).slice(0, 19)}Z`;
 export function isoFromUnix(seconds: number | undefined): string | null {
 	if (seconds === undefined) return null;
 	const ms = seconds * 1000;
-	if (Number.isInteger(seconds) && ms >= PLAIN_FROM_MS && ms < PLAIN_TO_MS) return plainIso(ms);
+	if (Number.isInteger(seconds) && ms >= PLAIN_FROM_MS && ms < PLAIN_TO_MS) return isoSecondsFromEpochMs(ms);
 	const time = DateTime.fromSeconds(seconds, { zone: 'utc' });
 	return time.isValid ? time.toISO({ suppressMilliseconds: true }) : null;
 }

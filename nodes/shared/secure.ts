@@ -6,7 +6,7 @@ import { remembered } from './memo';
 /** Node 20.12 and later hash in one call, several times faster than a Hash object for short texts. */
 const oneShotHash = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: 'base64url') => string }).hash;
 
-/** SHA-256 of a text, base64url: for keys and fingerprints; safeEqual compares secrets through it too. */
+/** SHA-256 of a text (as UTF-8) or bytes, base64url: for vendor signatures; safeEqual compares secrets through it too. */
 export function sha256Base64url(value: string | Buffer): string {
 	return oneShotHash ? oneShotHash('sha256', value, 'base64url') : createHash('sha256').update(value).digest('base64url');
 }

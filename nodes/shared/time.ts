@@ -32,6 +32,11 @@ export function isoFromEpochMs(ms: number): string {
 	return `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}.${three(milli)}Z`;
 }
 
+/** isoFromEpochMs of a whole second, without the milliseconds, whatever the year's width ("+010000-…"). */
+export function isoSecondsFromEpochMs(ms: number): string {
+	return `${isoFromEpochMs(ms).slice(0, -5)}Z`;
+}
+
 /** Days in a month of the proleptic Gregorian calendar (month 1–12). */
 export function daysInMonth(year: number, month: number): number {
 	if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-import { isoFromEpochMs, wallClockMs } from '../../../nodes/shared/time';
+import { isoFromEpochMs, isoSecondsFromEpochMs, wallClockMs } from '../../../nodes/shared/time';
 
 describe('isoFromEpochMs writes what Date writes', () => {
 	it('for any instant, in range or not', () => {
@@ -12,6 +12,12 @@ describe('isoFromEpochMs writes what Date writes', () => {
 			fc.constantFrom(0, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 253_402_300_799_999, 253_402_300_800_000, -1, 1_564_590_054_000),
 		);
 		fc.assert(fc.property(instant, (ms) => isoFromEpochMs(ms) === new Date(ms).toISOString()), { numRuns: 20_000 });
+	});
+
+	it('without the milliseconds, for whole seconds, in and out of the years 1970–9999', () => {
+		for (const ms of [0, 1_564_590_054_000, 253_402_300_799_000, 253_402_326_000_000, -62_167_219_200_000]) {
+			expect(isoSecondsFromEpochMs(ms)).toBe(new Date(ms).toISOString().replace('.000Z', 'Z'));
+		}
 	});
 
 	it('for every day from 1970 to 2400', () => {
