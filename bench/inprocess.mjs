@@ -72,11 +72,26 @@ async function time(iterations, fn) {
 const runs = quick ? 3 : 7;
 const eventsPerRun = quick ? 20_000 : 100_000;
 
+/** A trigger's node, from the compiled package. */
+const nodeOf = (vendor) => new (require(join(out, vendor.nodeFile))[vendor.className])();
+
+/**
+ * One run of prepared deliveries through webhook(), with one n8n-style context, on a workflow of its own (a run
+ * sends the same events as the others, which a shared dedupe window would drop); returns ns per delivery.
+ */
+function timePipeline(node, vendor, prepared, workflowId) {
+	const slot = { delivery: prepared[0], staticData: vendor.staticData ? vendor.staticData() : {}, workflowId };
+	const call = context(slot);
+	return time(prepared.length, (i) => {
+		slot.delivery = prepared[i];
+		return node.webhook.call(call);
+	});
+}
+
 /** Rows of ns per event for one trigger, single events and 100-event batches. */
 async function measure(vendor) {
 	const rows = [];
-	const NodeClass = require(join(out, vendor.nodeFile))[vendor.className];
-	const node = new NodeClass();
+	const node = nodeOf(vendor);
 	for (const batch of [1, 100]) {
 		// Distinct events in every delivery, so the dedupe window does real work. Deliveries are
 		// prepared up front so only the pipeline is timed. n8n hands webhook() a fresh parsed body each
@@ -91,15 +106,7 @@ async function measure(vendor) {
 		const parse = [];
 		const fullParse = [];
 		for (let run = 0; run < runs; run++) {
-			// A workflow of its own per run: each run sends the same events, which a shared window would drop.
-			const slot = { delivery: prepared[0], staticData: vendor.staticData ? vendor.staticData() : {}, workflowId: `${vendor.name} ${batch} ${run}` };
-			const call = context(slot);
-			pipeline.push(
-				(await time(deliveries, (i) => {
-					slot.delivery = prepared[i];
-					return node.webhook.call(call);
-				})) / batch,
-			);
+			pipeline.push((await timePipeline(node, vendor, prepared, `${vendor.name} ${batch} ${run}`)) / batch);
 			parse.push((await time(deliveries, (i) => JSON.parse(prepared[i].rawBody))) / batch);
 			if (vendor.fullParse) fullParse.push((await time(deliveries, (i) => vendor.fullParse(prepared[i].rawBody))) / batch);
 		}
@@ -126,7 +133,7 @@ async function measure(vendor) {
  * check, the dedupe window), in rounds that rotate the order: what each part costs a delivery.
  */
 async function measureParts(vendor) {
-	const node = new (require(join(out, vendor.nodeFile))[vendor.className])();
+	const node = nodeOf(vendor);
 	const windowOff = (parameters) => ({ ...parameters, options: { ...parameters.options, dedupeWindow: 0 } });
 	const variants = {
 		'as configured': (parameters) => parameters,
@@ -140,14 +147,7 @@ async function measureParts(vendor) {
 	const times = Object.fromEntries([...names, 'JSON.parse'].map((name) => [name, []]));
 	for (let run = 0; run < runs; run++) {
 		for (const name of [...names.slice(run % names.length), ...names.slice(0, run % names.length)]) {
-			const slot = { delivery: prepared[name][0], staticData: {}, workflowId: `${vendor.name} parts ${name} ${run}` };
-			const call = context(slot);
-			times[name].push(
-				await time(eventsPerRun, (i) => {
-					slot.delivery = prepared[name][i];
-					return node.webhook.call(call);
-				}),
-			);
+			times[name].push(await timePipeline(node, vendor, prepared[name], `${vendor.name} parts ${name} ${run}`));
 		}
 		times['JSON.parse'].push(await time(eventsPerRun, (i) => JSON.parse(base[i].rawBody)));
 	}
@@ -197,8 +197,7 @@ if (personaclick) {
 	v8.setFlagsFromString('--expose-gc');
 	const gc = vm.runInNewContext('gc');
 	const personaclick = vendors(out).find((v) => v.name === 'Personaclick');
-	const { PersonaclickTrigger } = require(join(out, personaclick.nodeFile));
-	const node = new PersonaclickTrigger();
+	const node = nodeOf(personaclick);
 	const staticData = {};
 	// Data only: V8 keeps compiling the pipeline for a while (100 KB of machine code between the two marks),
 	// and its code spaces are part of heapUsed.
