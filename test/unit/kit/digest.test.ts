@@ -50,6 +50,13 @@ describe('fingerprint', () => {
 			{ a: null, b: '2' },
 			{ a: 'null', b: '2' },
 			{ ab: '', b: '2' },
+			// A field's key and value go through one stream: where one ends and the other starts counts.
+			{ ab: 'c' },
+			{ a: 'bc' },
+			{ abc: '' },
+			{ a: 'b', c: null },
+			{ a: '1', b: '2', c: ['3'] },
+			{ a: '1', b: '2', c: { d: '3' } },
 			{ a: ['1', '2'] },
 			{ a: ['2', '1'] },
 			{ a: ['1', ['2']] },
@@ -71,6 +78,11 @@ describe('fingerprint', () => {
 		];
 		const prints = distinct.map(fingerprint);
 		expect(new Set(prints).size).toBe(distinct.length);
+	});
+
+	it('tells a salted value from the same value unsalted, and from another salt', () => {
+		const value = { promotionid: '8', name: 'x' };
+		expect(new Set([fingerprint(value), fingerprint(value, 1), fingerprint(value, 2)]).size).toBe(3);
 	});
 
 	it('gives 100,000 payloads of Qixol Promo\'s shape 100,000 fingerprints', () => {
