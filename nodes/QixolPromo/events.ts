@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { BodyFormat, Reply, ResponseContract, TriggerDeclaration } from '../shared';
-import { fingerprint, remembered, standardResponses } from '../shared';
+import { type DigestedKey, fingerprint, remembered, standardResponses } from '../shared';
 import { kitItemFields } from '../shared/items';
 import {
 	type CanonicalRecord,
@@ -101,18 +101,24 @@ export const qixolEventSchema = z.unknown().transform((candidate, ctx): QixolEve
 });
 
 /**
- * The dedupe key: the event name and the ids (readable), then a 72-bit digest of the whole canonical payload.
- * Ids alone repeat across updates of one promotion, and the timestamps a payload holds may be the
- * promotion's own dates rather than the event's, so only an identical payload counts as a repeat.
+ * The dedupe key: the event name and the ids (readable), then a 72-bit digest of the event name and the whole
+ * canonical payload. Ids alone repeat across updates of one promotion, and the timestamps a payload holds may
+ * be the promotion's own dates rather than the event's, so only an identical payload counts as a repeat. The
+ * digest stands for everything the key says (the ids are fields of the payload), so the dedupe window keeps
+ * it as it is rather than a digest of the whole key.
  */
-export function qixolEventKey(eventName: string, fields: CanonicalRecord): string {
+export function qixolEventKey(eventName: QixolEventName | typeof UNKNOWN_EVENT, fields: CanonicalRecord): DigestedKey {
 	const ids: string[] = [];
 	for (const key of Object.keys(fields)) if (isIdField(key) && typeof fields[key] === 'string' && fields[key] !== '') ids.push(key);
-	ids.sort();
+	if (ids.length > 1) ids.sort();
 	let key = eventName;
 	for (const id of ids) key += `|${id}=${fields[id] as string}`;
-	return `${key}|payload:${fingerprint(fields)}`;
+	const stored = fingerprint(fields, EVENT_SALT.get(eventName) ?? 0);
+	return { key: `${key}|payload:${stored}`, stored };
 }
+
+/** The digest's salt for each event name: the name may come from the URL rather than the payload. */
+const EVENT_SALT = new Map<string, number>(QIXOL_EVENTS.map((name, i) => [name, i + 1]));
 
 /** Turns a decoded delivery into canonical events: a JSON array is a batch, an XML root is one event. */
 export function splitQixol(payload: unknown, format: BodyFormat, listElements: ReadonlySet<string>): unknown[] | string {

@@ -98,10 +98,21 @@ describe('Qixol event names, schema and key', () => {
 	});
 
 	it('builds the key from the event name, the ids in order, and a digest of the whole payload', () => {
-		const key = qixolEventKey('Promotion.Updated', { promotionid: '8', companyid: '3', name: 'x', blankid: '' });
+		const fields = { promotionid: '8', companyid: '3', name: 'x', blankid: '' };
+		const { key, stored } = qixolEventKey('Promotion.Updated', fields);
 
 		expect(key).toMatch(/^Promotion\.Updated\|companyid=3\|promotionid=8\|payload:[\w-]{12}$/);
-		expect(qixolEventKey('Promotion.Updated', { promotionid: '8', companyid: '3', name: 'y', blankid: '' })).not.toBe(key);
-		expect(qixolEventKey('Promotion.Updated', { name: 'x', blankid: '', companyid: '3', promotionid: '8' })).toBe(key);
+		// The window keeps the digest the key ends in, which stands for the whole key.
+		expect(key.endsWith(`payload:${stored}`)).toBe(true);
+		expect(qixolEventKey('Promotion.Updated', { ...fields, name: 'y' }).stored).not.toBe(stored);
+		expect(qixolEventKey('Promotion.Updated', { name: 'x', blankid: '', companyid: '3', promotionid: '8' })).toEqual({ key, stored });
+	});
+
+	it('gives the same payload a different digest under each event name, as when the name comes from the URL', () => {
+		const fields = { promotionid: '8', name: 'x' };
+		const names = ['Promotion.Updated', 'Promotion.Created', 'Promotion.Deleted', 'unknown'] as const;
+		const digests = names.map((name) => qixolEventKey(name, fields).stored);
+
+		expect(new Set(digests).size).toBe(names.length);
 	});
 });
