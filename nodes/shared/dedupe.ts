@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { digestOf } from './digest';
-import { TagSet, tagPart } from './tagSet';
+import { StampedTagSet, TagSet, tagPart } from './tagSet';
 
 export const DEFAULT_DEDUPE_WINDOW = 10_000;
 /** Beyond this, each write of static data would pass a megabyte. */
@@ -261,7 +261,12 @@ export class DedupeWindow {
 
 	/** `has`, for a key in its stored form. */
 	holds(stored: string): boolean {
-		return stored.length === DIGEST_LENGTH && this.memory.counts.has(tagPart(stored, 0), tagPart(stored, 4), tagPart(stored, 8));
+		return stored.length === DIGEST_LENGTH && this.holdsParts(tagPart(stored, 0), tagPart(stored, 4), tagPart(stored, 8));
+	}
+
+	/** `holds`, for a stored key's three parts. */
+	holdsParts(x: number, y: number, z: number): boolean {
+		return this.memory.counts.has(x, y, z);
 	}
 
 	/** `add` for several keys in their stored form: those not yet held are kept, the oldest making room. */
@@ -369,5 +374,50 @@ export class DedupeWindow {
 		this.store.dedupe = state;
 		memory.handedOver = state.chunks;
 		if (!this.remembered) memoryOfState.set(state, memory);
+	}
+}
+
+/**
+ * The digests of the delivery being read. Deliveries are read one at a time (nothing waits between the first
+ * key looked up and the last), so one table serves them all, and none allocates its own.
+ */
+const deliveryDigests = new StampedTagSet();
+
+/**
+ * The keys of one delivery, in stored form: a key is admitted when neither the window nor an earlier event of
+ * the delivery holds it, and the admitted ones are kept in the window together, once the delivery's items are
+ * made. A delivery's own keys are looked up as numbers: as strings in a Set, hashing each cost more than the
+ * window's look-up. Make one, admit its keys and keep them without waiting on anything in between.
+ */
+export class DeliveryKeys {
+	private readonly earlier: StampedTagSet | undefined;
+	private readonly admitted: string[] = [];
+
+	constructor(
+		private readonly window: DedupeWindow | undefined,
+		events: number,
+	) {
+		if (events > 1) {
+			deliveryDigests.restart();
+			this.earlier = deliveryDigests;
+		}
+	}
+
+	/** Whether a key (DIGEST_LENGTH characters, as storedKey gives) is new to the window and to the delivery. */
+	admit(stored: string): boolean {
+		const tag = stored.length === DIGEST_LENGTH ? stored : digestOf(stored);
+		const x = tagPart(tag, 0);
+		const y = tagPart(tag, 4);
+		const z = tagPart(tag, 8);
+		if (this.earlier && !this.earlier.addNew(x, y, z)) return false;
+		if (!this.window) return true;
+		if (this.window.holdsParts(x, y, z)) return false;
+		this.admitted.push(tag);
+		return true;
+	}
+
+	/** Keeps the admitted keys in the window. */
+	keep(): void {
+		this.window?.keepAll(this.admitted);
 	}
 }

@@ -58,9 +58,10 @@ export class TagSet {
 		return this.slots[this.slotOf(x, y, z) * STRIDE + 3] !== 0;
 	}
 
-	/** Adds the digest if it is not held; true when it was added. */
+	/** Adds the digest if it is not held; true when it was added. One look-up, which add would repeat. */
 	addNew(x: number, y: number, z: number): boolean {
-		return !this.has(x, y, z) && this.add(x, y, z);
+		const at = this.slotOf(x, y, z) * STRIDE;
+		return this.slots[at + 3] === 0 && this.fill(at, x, y, z, 1);
 	}
 
 	/** Adds one of the digest (or `times`); true when it was not held before. */
@@ -70,6 +71,11 @@ export class TagSet {
 			this.slots[at + 3] += times;
 			return false;
 		}
+		return this.fill(at, x, y, z, times);
+	}
+
+	/** Puts a digest in the empty slot at `at`, growing the table once it is half full. */
+	private fill(at: number, x: number, y: number, z: number, times: number): true {
 		this.slots[at] = x;
 		this.slots[at + 1] = y;
 		this.slots[at + 2] = z;
@@ -113,6 +119,59 @@ export class TagSet {
 		this.size = 0;
 		for (let at = 0; at < old.length; at += STRIDE) {
 			if (old[at + 3] !== 0) this.add(old[at], old[at + 1], old[at + 2], old[at + 3]);
+		}
+	}
+}
+
+/**
+ * A set of digests for one short use at a time (one delivery's keys), used again without being cleared: a slot
+ * is taken only when it bears the current use's stamp. Nothing is ever removed.
+ */
+export class StampedTagSet {
+	private slots = new Int32Array(256 * STRIDE);
+	private mask = 255;
+	private stamp = 0;
+	private size = 0;
+
+	/** Empties the set, for the next use. */
+	restart(): void {
+		this.size = 0;
+		if (this.stamp === 0x7fffffff) {
+			this.slots.fill(0);
+			this.stamp = 0;
+		}
+		this.stamp++;
+	}
+
+	/** Adds the digest if it is not held; true when it was added. */
+	addNew(x: number, y: number, z: number): boolean {
+		const { slots, mask, stamp } = this;
+		let slot = (x ^ (y << 5)) & mask;
+		for (;;) {
+			const at = slot * STRIDE;
+			if (slots[at + 3] !== stamp) {
+				slots[at] = x;
+				slots[at + 1] = y;
+				slots[at + 2] = z;
+				slots[at + 3] = stamp;
+				if (++this.size * 2 > mask + 1) this.grow();
+				return true;
+			}
+			if (slots[at] === x && slots[at + 1] === y && slots[at + 2] === z) return false;
+			slot = (slot + 1) & mask;
+		}
+	}
+
+	/** Doubles the table, keeping the current use's digests. */
+	private grow(): void {
+		const old = this.slots;
+		const stamp = this.stamp;
+		this.slots = new Int32Array(old.length * 2);
+		this.mask = this.slots.length / STRIDE - 1;
+		this.stamp = 1;
+		this.size = 0;
+		for (let at = 0; at < old.length; at += STRIDE) {
+			if (old[at + 3] === stamp) this.addNew(old[at], old[at + 1], old[at + 2]);
 		}
 	}
 }

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { DIGEST_LENGTH, DedupeWindow } from '../../../nodes/shared/dedupe';
+import { DIGEST_LENGTH, DedupeWindow, DeliveryKeys } from '../../../nodes/shared/dedupe';
 
 describe('dedupe window', () => {
 	it('remembers keys and evicts the oldest first', () => {
@@ -307,5 +307,37 @@ describe('dedupe window', () => {
 			now += 10;
 			expect(deliver('many\u00000', ['evt-42'])).toBe(0);
 		});
+	});
+});
+
+describe('a delivery\'s keys', () => {
+	const stored = (key: string) => DedupeWindow.storedKey(key);
+
+	it('admits each key once, and keeps in the window only what it admitted, once asked to', () => {
+		const store: IDataObject = {};
+		const window = new DedupeWindow(store, 100);
+		window.add('held');
+		const keys = new DeliveryKeys(window, 4);
+		const admitted = ['a', 'held', 'b', 'a'].map((key) => keys.admit(stored(key)));
+
+		expect(admitted).toEqual([true, false, true, false]);
+		expect(window.has('a')).toBe(false);
+		keys.keep();
+		expect(['a', 'b', 'held'].every((key) => window.has(key))).toBe(true);
+		expect(window.size).toBe(3);
+	});
+
+	it('drops repeats within a delivery without a window, and each delivery starts with none', () => {
+		const first = new DeliveryKeys(undefined, 3);
+		expect(['a', 'b', 'a'].map((key) => first.admit(stored(key)))).toEqual([true, true, false]);
+		const second = new DeliveryKeys(undefined, 2);
+		expect(['a', 'a'].map((key) => second.admit(stored(key)))).toEqual([true, false]);
+		// A delivery of one event has nothing to repeat.
+		expect(new DeliveryKeys(undefined, 1).admit(stored('a'))).toBe(true);
+	});
+
+	it('reads a stored form of another length as a key, and digests it', () => {
+		const keys = new DeliveryKeys(undefined, 2);
+		expect([keys.admit('short'), keys.admit('short')]).toEqual([true, false]);
 	});
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-import { TagSet, tagPart } from '../../../nodes/shared/tagSet';
+import { StampedTagSet, TagSet, tagPart } from '../../../nodes/shared/tagSet';
 
 type Digest = [number, number, number];
 const keyOf = ([x, y, z]: Digest) => `${x},${y},${z}`;
@@ -52,6 +52,25 @@ describe('the dedupe window\'s tag set', () => {
 				expect(set.size).toBe(0);
 			}),
 			{ numRuns: 300 },
+		);
+	});
+});
+
+describe('the tag set a delivery\'s keys are looked up in', () => {
+	it('answers as a new set would on every use, however many uses came before and however far it grew', () => {
+		const set = new StampedTagSet();
+		fc.assert(
+			fc.property(fc.array(fc.array(fc.oneof(crowded, anyDigest), { maxLength: 700 }), { minLength: 1, maxLength: 4 }), (uses) => {
+				for (const digests of uses) {
+					set.restart();
+					const reference = new Set<string>();
+					for (const digest of digests) {
+						expect(set.addNew(...digest)).toBe(!reference.has(keyOf(digest)));
+						reference.add(keyOf(digest));
+					}
+				}
+			}),
+			{ numRuns: 200 },
 		);
 	});
 });
