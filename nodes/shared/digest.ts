@@ -1,3 +1,4 @@
+import { remembered } from './memo';
 import { BASE64URL } from './tagSet';
 
 /**
@@ -124,15 +125,28 @@ function mixScalar(value: unknown, a: number, b: number, c: number): boolean {
 }
 
 /**
+ * The lanes a field's stream is in after its key, remembered per key: the events of a batch repeat their keys,
+ * and reading a text's units is most of a digest's cost. Only keys as short as real ones are kept.
+ */
+const afterKey = remembered(
+	1_000,
+	(key: string) => {
+		mixWord(header(KEY, key.length), A, B ^ FIELD, C);
+		mixUnits(key, lanes[0], lanes[1], lanes[2]);
+		return Int32Array.of(lanes[0], lanes[1], lanes[2]);
+	},
+	{ longestKey: 64 },
+);
+
+/**
  * The lanes of one field of a record: its key and its value streamed through one set of lanes and finished
  * once. A list or record value is worked out on its own and its finished lanes are mixed in.
  */
 function fieldLanes(key: string, value: unknown): void {
-	mixWord(header(KEY, key.length), A, B ^ FIELD, C);
-	mixUnits(key, lanes[0], lanes[1], lanes[2]);
-	const a = lanes[0];
-	const b = lanes[1];
-	const c = lanes[2];
+	const keyed = afterKey(key);
+	const a = keyed[0];
+	const b = keyed[1];
+	const c = keyed[2];
 	if (!mixScalar(value, a, b, c)) {
 		valueLanes(value);
 		const x = lanes[0];

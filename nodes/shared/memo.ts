@@ -12,14 +12,16 @@ export function remembered<K, V extends NonNullable<unknown>, A extends unknown[
 	{ longestKey = Infinity }: { longestKey?: number } = {},
 ): (key: K, ...rest: A) => V {
 	const known = new Map<K, V>();
-	return (key, ...rest) => {
-		if (typeof key === 'string' && key.length > longestKey) return compute(key, ...rest);
-		let value = known.get(key);
-		if (value === undefined) {
-			value = compute(key, ...rest);
-			if (known.size >= kept) known.clear();
-			known.set(key, value);
-		}
+	const keep = (key: K, value: V): V => {
+		if (typeof key === 'string' && key.length > longestKey) return value;
+		if (known.size >= kept) known.clear();
+		known.set(key, value);
 		return value;
 	};
+	// Without later arguments, a call gathers no rest list: some remembered functions run for every event.
+	if (compute.length <= 1) {
+		const computeOne = compute as unknown as (key: K) => V;
+		return ((key: K) => known.get(key) ?? keep(key, computeOne(key))) as unknown as (key: K, ...rest: A) => V;
+	}
+	return (key, ...rest) => known.get(key) ?? keep(key, compute(key, ...rest));
 }
