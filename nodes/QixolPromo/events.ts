@@ -108,9 +108,15 @@ export const qixolEventSchema = z.unknown().transform((candidate, ctx): QixolEve
  * it as it is rather than a digest of the whole key.
  */
 export function qixolEventKey(eventName: QixolEventName | typeof UNKNOWN_EVENT, fields: CanonicalRecord): DigestedKey {
+	// Put in order as they are found: there are a few, and sort() cost more than reading the payload's fields.
 	const ids: string[] = [];
-	for (const key of Object.keys(fields)) if (isIdField(key) && typeof fields[key] === 'string' && fields[key] !== '') ids.push(key);
-	if (ids.length > 1) ids.sort();
+	for (const name of Object.keys(fields)) {
+		const value = fields[name];
+		if (typeof value !== 'string' || value === '' || !isIdField(name)) continue;
+		let at = ids.length;
+		for (; at > 0 && ids[at - 1] > name; at--) ids[at] = ids[at - 1];
+		ids[at] = name;
+	}
 	let key = eventName;
 	for (const id of ids) key += `|${id}=${fields[id] as string}`;
 	const stored = fingerprint(fields, EVENT_SALT.get(eventName) ?? 0);

@@ -108,6 +108,17 @@ describe('Qixol event names, schema and key', () => {
 		expect(qixolEventKey('Promotion.Updated', { name: 'x', blankid: '', companyid: '3', promotionid: '8' })).toEqual({ key, stored });
 	});
 
+	it('lists any number of ids in order of their names, whatever order they came in', () => {
+		const ids = { promotionid: '1', basketid: '2', zoneid: '3', companyid: '4', customerid: '5' };
+		const reversed = Object.fromEntries(Object.entries(ids).reverse());
+
+		for (const fields of [ids, reversed]) {
+			expect(qixolEventKey('Promotion.Updated', fields).key).toMatch(
+				/^Promotion\.Updated\|basketid=2\|companyid=4\|customerid=5\|promotionid=1\|zoneid=3\|payload:[\w-]{12}$/,
+			);
+		}
+	});
+
 	it('gives the same payload a different digest under each event name, as when the name comes from the URL', () => {
 		const fields = { promotionid: '8', name: 'x' };
 		const names = ['Promotion.Updated', 'Promotion.Created', 'Promotion.Deleted', 'unknown'] as const;
