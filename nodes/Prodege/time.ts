@@ -7,6 +7,7 @@ export const PACIFIC_ZONE = 'America/Los_Angeles';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
+const HOUR_MS = 60 * MINUTE_MS;
 
 /** The last reading: validation and the item both read each event's time, one after the other. */
 let last: { text: string; utc: string | undefined } | undefined;
@@ -30,16 +31,18 @@ export function pacificToUtc(text: string): string | undefined {
 function readPacific(text: string): string | undefined {
 	const wall = wallClockMs(text);
 	if (Number.isNaN(wall)) return undefined;
-	const instant = wall - offsetForWallHour(text.slice(0, 13), wall) * MINUTE_MS;
+	const instant = wall - offsetForWallHour(Math.floor(wall / HOUR_MS)) * MINUTE_MS;
 	// Late 9999 Pacific is +010000 in UTC.
 	return isoSecondsFromEpochMs(instant);
 }
 
 /**
  * The offset applies to a whole wall-clock hour (switches happen on the hour), so it is worked out once
- * per hour with luxon, whose zone look-ups are slow, and remembered.
+ * per hour with luxon, whose zone look-ups are slow, and remembered. The hour is counted from 1970 on the
+ * wall clock, read as if it were UTC.
  */
-const offsetForWallHour = remembered(10_000, (_hourKey: string, wall: number): number => {
+const offsetForWallHour = remembered(10_000, (hour: number): number => {
+	const wall = hour * HOUR_MS;
 	const zone = IANAZone.create(PACIFIC_ZONE);
 	// Switches are months apart, so the offsets a day either side are the only ones that can apply.
 	const before = zone.offset(wall - DAY_MS);
