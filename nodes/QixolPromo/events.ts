@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { BodyFormat, Reply, ResponseContract, TriggerDeclaration } from '../shared';
-import { type DigestedKey, fingerprint, remembered, standardResponses } from '../shared';
+import { type DigestedKey, fingerprint, remembered, saltOf, standardResponses } from '../shared';
 import { kitItemFields } from '../shared/items';
 import {
 	type CanonicalRecord,
@@ -119,12 +119,9 @@ export function qixolEventKey(eventName: QixolEventName | typeof UNKNOWN_EVENT, 
 	}
 	let key = eventName;
 	for (const id of ids) key += `|${id}=${fields[id] as string}`;
-	const stored = fingerprint(fields, EVENT_SALT.get(eventName) ?? 0);
+	const stored = fingerprint(fields, EVENT_SALT.get(eventName) ?? saltOf(eventName));
 	return { key: `${key}|payload:${stored}`, stored };
 }
-
-/** The digest's salt for each event name: the name may come from the URL rather than the payload. */
-const EVENT_SALT = new Map<string, number>(QIXOL_EVENTS.map((name, i) => [name, i + 1]));
 
 /** Turns a decoded delivery into canonical events: a JSON array is a batch, an XML root is one event. */
 export function splitQixol(payload: unknown, format: BodyFormat, listElements: ReadonlySet<string>): unknown[] | string {
@@ -167,6 +164,9 @@ export interface QixolSettings {
 
 /** The name an item carries when neither the payload nor the URL says which event it is. */
 export const UNKNOWN_EVENT = 'unknown';
+
+/** The digest's salt for each event name, worked out once: the name may come from the URL rather than the payload. */
+const EVENT_SALT = new Map<string, number>([...QIXOL_EVENTS, UNKNOWN_EVENT].map((name) => [name, saltOf(name)]));
 
 /** A payload value in canonical form: text, null, a list, or an object (one level deep: JSON Schema for n8n takes no recursion). */
 const canonicalValue = z.union([z.string(), z.null(), z.array(z.unknown()), z.record(z.unknown())]);

@@ -391,6 +391,8 @@ const deliveryDigests = new StampedTagSet();
  */
 export class DeliveryKeys {
 	private readonly earlier: StampedTagSet | undefined;
+	/** The shared table's stamp for this delivery: another delivery's keys looked up in between would change it. */
+	private readonly use: number = 0;
 	private readonly admitted: string[] = [];
 
 	constructor(
@@ -398,7 +400,7 @@ export class DeliveryKeys {
 		events: number,
 	) {
 		if (events > 1) {
-			deliveryDigests.restart();
+			this.use = deliveryDigests.restart();
 			this.earlier = deliveryDigests;
 		}
 	}
@@ -409,7 +411,10 @@ export class DeliveryKeys {
 		const x = tagPart(tag, 0);
 		const y = tagPart(tag, 4);
 		const z = tagPart(tag, 8);
-		if (this.earlier && !this.earlier.addNew(x, y, z)) return false;
+		if (this.earlier) {
+			if (this.earlier.current !== this.use) throw new Error('A delivery\'s keys were looked up while another delivery\'s were');
+			if (!this.earlier.addNew(x, y, z)) return false;
+		}
 		if (!this.window) return true;
 		if (this.window.holdsParts(x, y, z)) return false;
 		this.admitted.push(tag);

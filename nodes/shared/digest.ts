@@ -29,6 +29,7 @@ const NULL = 5;
 const LIST = 6;
 const RECORD = 7;
 const FIELD = 8;
+const SALT = 9;
 
 const stepA = (a: number, word: number) => {
 	const x = Math.imul(a ^ word, 0x9e3779b1);
@@ -224,9 +225,18 @@ export function digestOf(text: string): string {
 }
 
 /**
+ * A salt for fingerprint from the text that names a setting: never 0, and the same for the same text in every
+ * build, whatever else the caller's list of settings holds.
+ */
+export function saltOf(text: string): number {
+	textLanes(text, SALT);
+	return lanes[0] | 1;
+}
+
+/**
  * The 72-bit digest of a JSON value (text, numbers, booleans, null, lists, plain objects), the same whatever
- * order an object's keys are in. A number and its text, or null and "null", differ. A `salt` tells apart the
- * same value in different settings (as a number the caller gives each setting).
+ * order an object's keys are in. A number and its text, or null and "null", differ. A `salt` (from saltOf)
+ * tells apart the same value in different settings; 0 is no salt.
  */
 export function fingerprint(value: unknown, salt = 0): string {
 	valueLanes(value);

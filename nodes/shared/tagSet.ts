@@ -123,24 +123,38 @@ export class TagSet {
 	}
 }
 
+/** Slots a stamped set starts with, and the most it keeps from one use to the next (64 KB). */
+const SMALLEST_STAMPED = 256;
+const LARGEST_KEPT = 4096;
+
 /**
  * A set of digests for one short use at a time (one delivery's keys), used again without being cleared: a slot
  * is taken only when it bears the current use's stamp. Nothing is ever removed.
  */
 export class StampedTagSet {
-	private slots = new Int32Array(256 * STRIDE);
-	private mask = 255;
-	private stamp = 0;
+	private slots = new Int32Array(SMALLEST_STAMPED * STRIDE);
+	private mask = SMALLEST_STAMPED - 1;
+	/** The current use's stamp: never 0, which marks a slot never taken. */
+	private stamp = 1;
 	private size = 0;
 
-	/** Empties the set, for the next use. */
-	restart(): void {
+	/** Empties the set, for the next use, and gives that use's stamp. A table grown large is let go. */
+	restart(): number {
 		this.size = 0;
-		if (this.stamp === 0x7fffffff) {
+		if (this.mask + 1 > LARGEST_KEPT) {
+			this.slots = new Int32Array(SMALLEST_STAMPED * STRIDE);
+			this.mask = SMALLEST_STAMPED - 1;
+			this.stamp = 0;
+		} else if (this.stamp === 0x7fffffff) {
 			this.slots.fill(0);
 			this.stamp = 0;
 		}
-		this.stamp++;
+		return ++this.stamp;
+	}
+
+	/** The current use's stamp. */
+	get current(): number {
+		return this.stamp;
 	}
 
 	/** Adds the digest if it is not held; true when it was added. */
@@ -162,13 +176,12 @@ export class StampedTagSet {
 		}
 	}
 
-	/** Doubles the table, keeping the current use's digests. */
+	/** Doubles the table, keeping the current use's digests under the same stamp (a new table holds no other). */
 	private grow(): void {
 		const old = this.slots;
-		const stamp = this.stamp;
+		const { stamp } = this;
 		this.slots = new Int32Array(old.length * 2);
 		this.mask = this.slots.length / STRIDE - 1;
-		this.stamp = 1;
 		this.size = 0;
 		for (let at = 0; at < old.length; at += STRIDE) {
 			if (old[at + 3] === stamp) this.addNew(old[at], old[at + 1], old[at + 2]);

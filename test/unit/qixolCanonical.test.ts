@@ -1,4 +1,8 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
 import {
+	type CanonicalRecord,
 	canonicalJson,
 	canonicalXml,
 	parseListElements,
@@ -117,6 +121,16 @@ describe('Qixol event names, schema and key', () => {
 				/^Promotion\.Updated\|basketid=2\|companyid=4\|customerid=5\|promotionid=1\|zoneid=3\|payload:[\w-]{12}$/,
 			);
 		}
+	});
+
+	it('gives the key the README shows for its example, the same in every build', () => {
+		// Salts come from the event names themselves, not their place in the list: a key does not change when an
+		// event is added, so a redelivery across such an upgrade is still a repeat.
+		const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+		const shown = /"eventKey": "(Promotion\.Updated\|promotionid=8001\|payload:[\w-]{12})"/.exec(readme)?.[1];
+		const { expectedItem } = JSON.parse(readFileSync(join(__dirname, '../fixtures/qixol/Promotion.Updated.json'), 'utf8')) as { expectedItem: CanonicalRecord };
+
+		expect(qixolEventKey('Promotion.Updated', expectedItem).key).toBe(shown);
 	});
 
 	it('gives the same payload a different digest under each event name, as when the name comes from the URL', () => {

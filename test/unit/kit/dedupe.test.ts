@@ -336,6 +336,14 @@ describe('a delivery\'s keys', () => {
 		expect(new DeliveryKeys(undefined, 1).admit(stored('a'))).toBe(true);
 	});
 
+	it('refuses to look up one delivery\'s keys while another delivery\'s are being looked up', () => {
+		const first = new DeliveryKeys(undefined, 2);
+		first.admit(stored('a'));
+		const second = new DeliveryKeys(undefined, 2);
+		second.admit(stored('a'));
+		expect(() => first.admit(stored('b'))).toThrow(/another delivery/);
+	});
+
 	it('reads a stored form of another length as a key, and digests it', () => {
 		const keys = new DeliveryKeys(undefined, 2);
 		expect([keys.admit('short'), keys.admit('short')]).toEqual([true, false]);

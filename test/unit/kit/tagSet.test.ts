@@ -57,20 +57,48 @@ describe('the dedupe window\'s tag set', () => {
 });
 
 describe('the tag set a delivery\'s keys are looked up in', () => {
+	type Stamped = { stamp: number; mask: number };
+
 	it('answers as a new set would on every use, however many uses came before and however far it grew', () => {
 		const set = new StampedTagSet();
 		fc.assert(
-			fc.property(fc.array(fc.array(fc.oneof(crowded, anyDigest), { maxLength: 700 }), { minLength: 1, maxLength: 4 }), (uses) => {
-				for (const digests of uses) {
-					set.restart();
-					const reference = new Set<string>();
-					for (const digest of digests) {
-						expect(set.addNew(...digest)).toBe(!reference.has(keyOf(digest)));
-						reference.add(keyOf(digest));
+			fc.property(
+				fc.array(fc.array(fc.oneof(crowded, anyDigest), { maxLength: 3_000, size: 'max' }), { minLength: 1, maxLength: 4 }),
+				(uses) => {
+					for (const digests of uses) {
+						set.restart();
+						const reference = new Set<string>();
+						for (const digest of digests) {
+							expect(set.addNew(...digest)).toBe(!reference.has(keyOf(digest)));
+							reference.add(keyOf(digest));
+						}
 					}
-				}
-			}),
-			{ numRuns: 200 },
+				},
+			),
+			{ numRuns: 100 },
 		);
+	});
+
+	it('grows past its first table within a use, and lets a large table go at the next', () => {
+		const set = new StampedTagSet();
+		set.restart();
+		for (let i = 0; i < 5_000; i++) expect(set.addNew(i, i * 7, i * 13)).toBe(true);
+		for (let i = 0; i < 5_000; i++) expect(set.addNew(i, i * 7, i * 13)).toBe(false);
+		expect((set as unknown as Stamped).mask + 1).toBeGreaterThan(4_096);
+		set.restart();
+		expect((set as unknown as Stamped).mask + 1).toBe(256);
+		expect(set.addNew(1, 7, 13)).toBe(true);
+	});
+
+	it('starts afresh when its stamp runs out, and can be used before its first restart', () => {
+		const set = new StampedTagSet();
+		expect([set.addNew(1, 2, 3), set.addNew(1, 2, 3)]).toEqual([true, false]);
+		(set as unknown as Stamped).stamp = 0x7ffffffe;
+		set.restart();
+		expect([set.addNew(4, 5, 6), set.addNew(4, 5, 6)]).toEqual([true, false]);
+		// The next restart wraps the stamp around: what the last use held must not be held now.
+		set.restart();
+		expect((set as unknown as Stamped).stamp).toBe(1);
+		expect([set.addNew(4, 5, 6), set.addNew(1, 2, 3)]).toEqual([true, true]);
 	});
 });
