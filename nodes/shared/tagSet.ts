@@ -24,6 +24,9 @@ export function tagPart(text: string, at: number): number {
 /** Slots per digest: its three parts, then how many times it is held (0: the slot is empty). */
 const STRIDE = 4;
 
+/** The first slot a digest is looked for in, in a table of `mask + 1` slots. The parts are hash bits already. */
+const homeSlot = (x: number, y: number, mask: number) => (x ^ (y << 5)) & mask;
+
 /** A multiset of digests, each given as its three parts. */
 export class TagSet {
 	private slots: Int32Array;
@@ -38,15 +41,10 @@ export class TagSet {
 		this.mask = slots - 1;
 	}
 
-	/** The first slot a digest is looked for in. The parts are hash bits already. */
-	private home(x: number, y: number): number {
-		return (x ^ (y << 5)) & this.mask;
-	}
-
 	/** The slot holding the digest, or the empty slot where it would go. At most half the slots are taken, so one is found. */
 	private slotOf(x: number, y: number, z: number): number {
 		const { slots, mask } = this;
-		let slot = this.home(x, y);
+		let slot = homeSlot(x, y, mask);
 		for (;;) {
 			const at = slot * STRIDE;
 			if (slots[at + 3] === 0 || (slots[at] === x && slots[at + 1] === y && slots[at + 2] === z)) return slot;
@@ -103,7 +101,7 @@ export class TagSet {
 			slot = (slot + 1) & mask;
 			const at = slot * STRIDE;
 			if (slots[at + 3] === 0) break;
-			const home = this.home(slots[at], slots[at + 1]);
+			const home = homeSlot(slots[at], slots[at + 1], mask);
 			if (((slot - home) & mask) >= ((slot - hole) & mask)) {
 				slots.copyWithin(hole * STRIDE, at, at + STRIDE);
 				hole = slot;
@@ -160,7 +158,7 @@ export class StampedTagSet {
 	/** Adds the digest if it is not held; true when it was added. */
 	addNew(x: number, y: number, z: number): boolean {
 		const { slots, mask, stamp } = this;
-		let slot = (x ^ (y << 5)) & mask;
+		let slot = homeSlot(x, y, mask);
 		for (;;) {
 			const at = slot * STRIDE;
 			if (slots[at + 3] !== stamp) {
