@@ -7,7 +7,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { handleDelivery, kitOptions, responseModeProperty } from '../shared';
+import { deliveryWebhook, handleDelivery, kitOptions, optionsCollection, responseModeProperty } from '../shared';
 import { DEFAULT_TIMEOUT_MS } from './api';
 import { EVENT_TYPE_OPTIONS, optimizelyTrigger } from './events';
 import { checkExists, create, delete as remove } from './registration';
@@ -25,14 +25,7 @@ export class OptimizelyCampaignTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'optimizelyCampaignApi', required: true }],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: '={{$parameter["responseMode"]}}',
-				path: 'webhook',
-			},
-		],
+		webhooks: [deliveryWebhook],
 		properties: [
 			{
 				displayName:
@@ -51,32 +44,25 @@ export class OptimizelyCampaignTrigger implements INodeType {
 				description: 'The event types to react to. Each one becomes one webhook in Optimizely Campaign.',
 			},
 			responseModeProperty,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Allow Insecure URL (Testing Only)',
-						name: 'allowInsecureUrl',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to register a URL that is not HTTPS on port 443 or not public, such as localhost. Optimizely Campaign cannot deliver there: use it only with a local mock of its API.',
-					},
-					{
-						displayName: 'API Timeout (Ms)',
-						name: 'apiTimeout',
-						type: 'number',
-						typeOptions: { minValue: 1 },
-						default: DEFAULT_TIMEOUT_MS,
-						description: 'How long to wait for each Optimizely Campaign API call while registering or removing the webhooks',
-					},
-					...kitOptions,
-				],
-			},
+			optionsCollection([
+				{
+					displayName: 'Allow Insecure URL (Testing Only)',
+					name: 'allowInsecureUrl',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether to register a URL that is not HTTPS on port 443 or not public, such as localhost. Optimizely Campaign cannot deliver there: use it only with a local mock of its API.',
+				},
+				{
+					displayName: 'API Timeout (Ms)',
+					name: 'apiTimeout',
+					type: 'number',
+					typeOptions: { minValue: 1 },
+					default: DEFAULT_TIMEOUT_MS,
+					description: 'How long to wait for each Optimizely Campaign API call while registering or removing the webhooks',
+				},
+				...kitOptions,
+			]),
 		],
 	};
 

@@ -1,13 +1,12 @@
 import {
 	NodeConnectionTypes,
-	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { allowedIpsDescription, handleDelivery, kitOptions, responseModeProperty, testIncomingCredential } from '../shared';
+import { allowedIpsProperty, basicAuthCredentialShown, deliveryWebhook, handleDelivery, incomingAuthHint, ipAllowlistOption, kitOptions, noAuthenticationOption, noRegistration, optionsCollection, responseModeProperty, sharedSecretCredentialShown, testIncomingCredential } from '../shared';
 import { personaclick, REES46_SUBNET } from './events';
 
 export class PersonaclickTrigger implements INodeType {
@@ -23,27 +22,10 @@ export class PersonaclickTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{
-				name: 'webhookBasicAuthApi',
-				required: true,
-				testedBy: 'incomingCredential',
-				displayOptions: { show: { authentication: ['basicAuth'] } },
-			},
-			{
-				name: 'webhookSharedSecretApi',
-				required: true,
-				testedBy: 'incomingCredential',
-				displayOptions: { show: { authentication: ['sharedSecret'] } },
-			},
+			{ name: 'webhookBasicAuthApi', required: true, testedBy: 'incomingCredential', displayOptions: basicAuthCredentialShown },
+			{ name: 'webhookSharedSecretApi', required: true, testedBy: 'incomingCredential', displayOptions: sharedSecretCredentialShown },
 		],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: '={{$parameter["responseMode"]}}',
-				path: 'webhook',
-			},
-		],
+		webhooks: [deliveryWebhook],
 		properties: [
 			{
 				displayName:
@@ -67,29 +49,17 @@ export class PersonaclickTrigger implements INodeType {
 						value: 'basicAuth',
 						description: 'Calls must carry a user and password (https://user:password@host/...). Needs a Webhook Basic Auth API credential.',
 					},
-					{
-						name: 'IP Allowlist',
-						value: 'ipAllowlist',
-						description: 'Only calls from the listed addresses are accepted',
-					},
-					{
-						name: 'None',
-						value: 'none',
-						description: 'Anyone who knows the URL can start the workflow',
-					},
+					ipAllowlistOption,
+					noAuthenticationOption,
 				],
 				default: 'sharedSecret',
 				description: 'How the trigger checks that a call comes from Personaclick',
-				hint: 'Secret Token needs a Webhook Shared Secret API credential, Basic Auth a Webhook Basic Auth API credential',
+				hint: incomingAuthHint,
 			},
-			{
-				displayName: 'Allowed IPs',
-				name: 'allowedIps',
-				type: 'string',
-				default: REES46_SUBNET,
-				displayOptions: { show: { authentication: ['ipAllowlist'] } },
-				description: `${allowedIpsDescription} The default is the subnet REES46 (the platform behind Personaclick) publishes for its webhooks; Personaclick does not publish its own`,
-			},
+			allowedIpsProperty(
+				'The default is the subnet REES46 (the platform behind Personaclick) publishes for its webhooks; Personaclick does not publish its own',
+				{ defaultIps: REES46_SUBNET },
+			),
 			{
 				displayName: 'Operations',
 				name: 'operations',
@@ -118,33 +88,13 @@ export class PersonaclickTrigger implements INodeType {
 				description: 'Which outcomes to react to. Leave empty for all.',
 			},
 			responseModeProperty,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [...kitOptions],
-			},
+			optionsCollection(kitOptions),
 		],
 	};
 
 	methods = { credentialTest: { incomingCredential: testIncomingCredential } };
 
-	// Personaclick has no registration API: the user pastes the URL, so there is nothing to create or delete.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = noRegistration;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return handleDelivery.call(this, personaclick);

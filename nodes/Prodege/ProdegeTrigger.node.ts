@@ -1,13 +1,12 @@
 import {
 	NodeConnectionTypes,
-	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { handleDelivery, kitOptions, responseModeProperty } from '../shared';
+import { deliveryWebhook, handleDelivery, kitOptions, noRegistration, optionsCollection, responseModeProperty } from '../shared';
 import { prodegeCredentialCheck } from './credentialCheck';
 import { prodegeDelivery, UPDATE_REASONS } from './events';
 
@@ -31,16 +30,8 @@ export class ProdegeTrigger implements INodeType {
 				displayOptions: { show: { authentication: ['signedData', 'signedParameters'] } },
 			},
 		],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: '={{$parameter["responseMode"]}}',
-				// When answering after the workflow, Prodege needs only the status: 200 done, 500 resend.
-				responseData: 'noData',
-				path: 'webhook',
-			},
-		],
+		// When answering after the workflow, Prodege needs only the status: 200 done, 500 resend.
+		webhooks: [{ ...deliveryWebhook, responseData: 'noData' }],
 		properties: [
 			{
 				displayName:
@@ -118,51 +109,31 @@ export class ProdegeTrigger implements INodeType {
 				description: 'Which reasons for the change to react to. Leave empty for all.',
 			},
 			responseModeProperty,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					...kitOptions,
-					{
-						displayName: 'Signature Header',
-						name: 'signatureHeader',
-						type: 'string',
-						default: '',
-						placeholder: 'X-Signature',
-						description: 'A header to read the signature from when the body has none. Leave empty to read it from the body only.',
-					},
-					{
-						displayName: 'Signature Query Parameter',
-						name: 'signatureQueryParameter',
-						type: 'string',
-						default: '',
-						placeholder: 'signature',
-						description: 'A query parameter to read the signature from when the body and the header have none',
-					},
-				],
-			},
+			optionsCollection([
+				...kitOptions,
+				{
+					displayName: 'Signature Header',
+					name: 'signatureHeader',
+					type: 'string',
+					default: '',
+					placeholder: 'X-Signature',
+					description: 'A header to read the signature from when the body has none. Leave empty to read it from the body only.',
+				},
+				{
+					displayName: 'Signature Query Parameter',
+					name: 'signatureQueryParameter',
+					type: 'string',
+					default: '',
+					placeholder: 'signature',
+					description: 'A query parameter to read the signature from when the body and the header have none',
+				},
+			]),
 		],
 	};
 
 	methods = { credentialTest: { prodegeCredentialCheck } };
 
-	// Prodege has no registration API: the partner gives Prodege the URL, so there is nothing to create or delete.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = noRegistration;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return handleDelivery.call(this, prodegeDelivery());

@@ -1,14 +1,13 @@
 import {
 	NodeConnectionTypes,
 	type IDataObject,
-	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { allowedIpsDescription, handleDelivery, kitOptions, responseModeProperty, testIncomingCredential } from '../shared';
+import { allowedIpsProperty, basicAuthCredentialShown, deliveryWebhook, handleDelivery, incomingAuthHint, ipAllowlistOption, kitOptions, noAuthenticationOption, noRegistration, optionsCollection, responseModeProperty, sharedSecretCredentialShown, testIncomingCredential } from '../shared';
 import { parseListElements } from './canonical';
 import { EVENT_QUERY_PARAMETER, qixolPromo, type RefusalAnswer } from './events';
 
@@ -25,27 +24,10 @@ export class QixolPromoTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{
-				name: 'webhookBasicAuthApi',
-				required: true,
-				testedBy: 'incomingCredential',
-				displayOptions: { show: { authentication: ['basicAuth'] } },
-			},
-			{
-				name: 'webhookSharedSecretApi',
-				required: true,
-				testedBy: 'incomingCredential',
-				displayOptions: { show: { authentication: ['sharedSecret'] } },
-			},
+			{ name: 'webhookBasicAuthApi', required: true, testedBy: 'incomingCredential', displayOptions: basicAuthCredentialShown },
+			{ name: 'webhookSharedSecretApi', required: true, testedBy: 'incomingCredential', displayOptions: sharedSecretCredentialShown },
 		],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: '={{$parameter["responseMode"]}}',
-				path: 'webhook',
-			},
-		],
+		webhooks: [deliveryWebhook],
 		properties: [
 			{
 				displayName:
@@ -65,16 +47,8 @@ export class QixolPromoTrigger implements INodeType {
 						description:
 							'Calls must carry a user and password. Qixol does not document sending them from a URL like https://user:password@host/…, so check that it does. Needs a Webhook Basic Auth API credential.',
 					},
-					{
-						name: 'IP Allowlist',
-						value: 'ipAllowlist',
-						description: 'Only calls from the listed addresses are accepted',
-					},
-					{
-						name: 'None',
-						value: 'none',
-						description: 'Anyone who knows the URL can start the workflow',
-					},
+					ipAllowlistOption,
+					noAuthenticationOption,
 					{
 						name: 'Secret Token',
 						value: 'sharedSecret',
@@ -83,17 +57,11 @@ export class QixolPromoTrigger implements INodeType {
 				],
 				default: 'sharedSecret',
 				description: 'How the trigger checks that a call comes from Qixol Promo',
-				hint: 'Secret Token needs a Webhook Shared Secret API credential, Basic Auth a Webhook Basic Auth API credential',
+				hint: incomingAuthHint,
 			},
-			{
-				displayName: 'Allowed IPs',
-				name: 'allowedIps',
-				type: 'string',
-				default: '',
+			allowedIpsProperty('Qixol does not publish the addresses it calls from: ask Qixol support for them', {
 				placeholder: '203.0.113.10, 198.51.100.0/24',
-				displayOptions: { show: { authentication: ['ipAllowlist'] } },
-				description: `${allowedIpsDescription} Qixol does not publish the addresses it calls from: ask Qixol support for them`,
-			},
+			}),
 			{
 				displayName: 'Events',
 				name: 'events',
@@ -185,44 +153,24 @@ export class QixolPromoTrigger implements INodeType {
 				description:
 					'What to answer a delivery that fails authentication or validation. Qixol counts every answer other than 200 toward disabling the webhook.',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					...kitOptions,
-					{
-						displayName: 'XML List Elements',
-						name: 'xmlListElements',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. CouponCodes, Products',
-						description:
-							'For XML payloads: elements that hold a list, comma-separated. They become lists even with one entry or none, as in JSON. An element holding a repeated tag is a list without being named here.',
-					},
-				],
-			},
+			optionsCollection([
+				...kitOptions,
+				{
+					displayName: 'XML List Elements',
+					name: 'xmlListElements',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. CouponCodes, Products',
+					description:
+						'For XML payloads: elements that hold a list, comma-separated. They become lists even with one entry or none, as in JSON. An element holding a repeated tag is a list without being named here.',
+				},
+			]),
 		],
 	};
 
 	methods = { credentialTest: { incomingCredential: testIncomingCredential } };
 
-	// Qixol Promo has no webhook API: the user adds the URL in its portal, so there is nothing to create or delete.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = noRegistration;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('options', {}) as { xmlListElements?: string };

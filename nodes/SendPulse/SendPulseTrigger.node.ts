@@ -10,7 +10,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { allowedIpsDescription, handleDelivery, kitOptions, testIncomingCredential } from '../shared';
+import { allowedIpsProperty, basicAuthCredentialShown, handleDelivery, incomingAuthHint, ipAllowlistOption, kitOptions, noAuthenticationOption, optionsCollection, sharedSecretCredentialShown, testIncomingCredential } from '../shared';
 import { listMailingLists } from './api';
 import {
 	automationWebhookDeclaration,
@@ -54,18 +54,8 @@ export class SendPulseTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{
-				name: 'webhookSharedSecretApi',
-				required: true,
-				testedBy: 'incomingCredential',
-				displayOptions: { show: { authentication: ['sharedSecret'] } },
-			},
-			{
-				name: 'webhookBasicAuthApi',
-				required: true,
-				testedBy: 'incomingCredential',
-				displayOptions: { show: { authentication: ['basicAuth'] } },
-			},
+			{ name: 'webhookSharedSecretApi', required: true, testedBy: 'incomingCredential', displayOptions: sharedSecretCredentialShown },
+			{ name: 'webhookBasicAuthApi', required: true, testedBy: 'incomingCredential', displayOptions: basicAuthCredentialShown },
 			{
 				name: 'sendPulseApi',
 				required: true,
@@ -172,30 +162,16 @@ export class SendPulseTrigger implements INodeType {
 						value: 'basicAuth',
 						description: 'Calls must carry a user and password; SendPulse does not document support for it. Needs a Webhook Basic Auth API credential.',
 					},
-					{
-						name: 'IP Allowlist',
-						value: 'ipAllowlist',
-						description: 'Only calls from the listed addresses are accepted',
-					},
-					{
-						name: 'None',
-						value: 'none',
-						description: 'Anyone who knows the URL can start the workflow',
-					},
+					ipAllowlistOption,
+					noAuthenticationOption,
 				],
 				default: 'sharedSecret',
 				description: 'How the trigger checks that a call comes from SendPulse. SendPulse signs nothing, so a secret in the URL is the usual choice.',
-				hint: 'Secret Token needs a Webhook Shared Secret API credential, Basic Auth a Webhook Basic Auth API credential',
+				hint: incomingAuthHint,
 			},
-			{
-				displayName: 'Allowed IPs',
-				name: 'allowedIps',
-				type: 'string',
-				default: '',
+			allowedIpsProperty('SendPulse does not publish the addresses it sends from: read them from your deliveries first', {
 				placeholder: '203.0.113.0/24',
-				displayOptions: { show: { authentication: ['ipAllowlist'] } },
-				description: `${allowedIpsDescription} SendPulse does not publish the addresses it sends from: read them from your deliveries first`,
-			},
+			}),
 			// Not named "Events": n8n's node panel turns a parameter of that name into "On …" shortcuts that set
 			// it without setting Source, which gave an Automation 360 trigger with a hidden event filter.
 			{
@@ -295,25 +271,18 @@ export class SendPulseTrigger implements INodeType {
 				displayOptions: { show: { keyAnswerFormat: ['field'] } },
 				description: 'Further fields for the JSON answer, beside the key, as a JSON object',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					...kitOptions,
-					{
-						displayName: 'Execution Date Time Zone',
-						name: 'executionDateTimeZone',
-						type: 'string',
-						default: 'UTC',
-						placeholder: 'e.g. Europe/Kyiv',
-						description:
-							'Automation 360 "Send webhook" only: the time zone execution_date is read in, for executionDateIso. SendPulse does not say which zone it uses; compare a delivery with a known time.',
-					},
-				],
-			},
+			optionsCollection([
+				...kitOptions,
+				{
+					displayName: 'Execution Date Time Zone',
+					name: 'executionDateTimeZone',
+					type: 'string',
+					default: 'UTC',
+					placeholder: 'e.g. Europe/Kyiv',
+					description:
+						'Automation 360 "Send webhook" only: the time zone execution_date is read in, for executionDateIso. SendPulse does not say which zone it uses; compare a delivery with a known time.',
+				},
+			]),
 		],
 	};
 

@@ -1,5 +1,11 @@
 import { BASIC_AUTH_CREDENTIAL, SHARED_SECRET_CREDENTIAL } from './authenticate';
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	IHookFunctions,
+	INodeCredentialTestResult,
+	INodeType,
+} from 'n8n-workflow';
 
 /**
  * For incoming-auth credentials there is nothing to call: the sender proves them on each delivery.
@@ -30,3 +36,15 @@ export async function testIncomingCredential(
 		message: 'Complete. Nothing was contacted: the sender must present this on every call.',
 	};
 }
+
+const nothingToDo = async function (this: IHookFunctions): Promise<boolean> {
+	return true;
+};
+
+/**
+ * Webhook methods for a vendor with no API to register webhooks: the user pastes the Production URL into the
+ * vendor's own settings, so there is nothing to look up, create or delete.
+ */
+export const noRegistration = {
+	default: { checkExists: nothingToDo, create: nothingToDo, delete: nothingToDo },
+} satisfies INodeType['webhookMethods'];
