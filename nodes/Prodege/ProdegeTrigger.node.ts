@@ -8,7 +8,7 @@ import {
 
 import { deliveryWebhook, handleDelivery, kitOptions, noRegistration, optionsCollection, responseModeProperty } from '../shared';
 import { prodegeCredentialCheck } from './credentialCheck';
-import { prodegeDelivery, UPDATE_REASONS } from './events';
+import { prodege, UPDATE_REASONS } from './events';
 
 export class ProdegeTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -136,6 +136,6 @@ export class ProdegeTrigger implements INodeType {
 	webhookMethods = noRegistration;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return handleDelivery.call(this, prodegeDelivery());
+		return handleDelivery.call(this, prodege);
 	}
 }

@@ -200,48 +200,43 @@ const ACCEPTED: Reply = { status: 200, body: { success: true } };
 const MAX_NAMED = 10;
 
 /**
- * The declaration for one delivery. It is made afresh for each call because the answer to an invalid
- * event names that event's id, which only the split events still hold.
+ * The answer to invalid events names the first by its id, which only the event as split still holds (an
+ * invalid event has no validated form): the outcome brings the split events with it.
  */
-export function prodegeDelivery(): TriggerDeclaration<ProdegeEvent> {
-	let events: unknown[] = [];
+function rejectedReply({ rejected, events }: DeliveryOutcome): Reply {
 	const idOf = (index: number): string | null => {
 		const event = events[index];
 		return isRecord(event) && typeof event.event_id === 'string' ? event.event_id : null;
 	};
-	const rejectedReply = ({ rejected }: DeliveryOutcome): Reply => {
-		const [first, ...others] = rejected;
-		const named = others.slice(0, MAX_NAMED).map(({ index }) => idOf(index) ?? `event ${index}`);
-		if (others.length > MAX_NAMED) named.push('…');
-		const more = others.length === 0 ? '' : ` (and ${others.length} more invalid: ${named.join(', ')})`;
-		return notRetried(idOf(first.index), `Invalid event: ${first.errors.join('; ')}${more}`);
-	};
-	return {
-		vendor: 'Prodege',
-		schema: prodegeEventSchema,
-		defaultAuthentication: 'signedData',
-		split(payload) {
-			const split = splitData(payload);
-			if (typeof split !== 'string') events = split;
-			return split;
-		},
-		eventName: () => PRODEGE_EVENT_NAME,
-		// Ids are hex, so case carries no meaning: a resend in other case is the same event.
-		eventKey: (event) => event.event_id.toLowerCase(),
-		filters: [
-			{ parameter: 'statuses', value: (event) => event.status },
-			{ parameter: 'updateReasons', value: (event) => String(event.update_reason) },
-		],
-		responses: {
-			accepted: () => ACCEPTED,
-			duplicate: () => ACCEPTED,
-			partlyInvalid: rejectedReply,
-			invalid: rejectedReply,
-			undecodable: (reason) => refused(`Cannot read the delivery: ${reason}`),
-			// 400 for every refusal, as Prodege retries no 400. The reason goes to the log only.
-			unauthorized: ({ kind }) =>
-				refused(kind === 'signature' ? 'Invalid or missing signature' : 'The caller is not allowed'),
-		},
-		verify: verifyProdegeSignature,
-	};
+	const [first, ...others] = rejected;
+	const named = others.slice(0, MAX_NAMED).map(({ index }) => idOf(index) ?? `event ${index}`);
+	if (others.length > MAX_NAMED) named.push('…');
+	const more = others.length === 0 ? '' : ` (and ${others.length} more invalid: ${named.join(', ')})`;
+	return notRetried(idOf(first.index), `Invalid event: ${first.errors.join('; ')}${more}`);
 }
+
+/** Prodege's declaration: one object for every delivery, holding nothing about any of them. */
+export const prodege: TriggerDeclaration<ProdegeEvent> = {
+	vendor: 'Prodege',
+	schema: prodegeEventSchema,
+	defaultAuthentication: 'signedData',
+	split: splitData,
+	eventName: () => PRODEGE_EVENT_NAME,
+	// Ids are hex, so case carries no meaning: a resend in other case is the same event.
+	eventKey: (event) => event.event_id.toLowerCase(),
+	filters: [
+		{ parameter: 'statuses', value: (event) => event.status },
+		{ parameter: 'updateReasons', value: (event) => String(event.update_reason) },
+	],
+	responses: {
+		accepted: () => ACCEPTED,
+		duplicate: () => ACCEPTED,
+		partlyInvalid: rejectedReply,
+		invalid: rejectedReply,
+		undecodable: (reason) => refused(`Cannot read the delivery: ${reason}`),
+		// 400 for every refusal, as Prodege retries no 400. The reason goes to the log only.
+		unauthorized: ({ kind }) =>
+			refused(kind === 'signature' ? 'Invalid or missing signature' : 'The caller is not allowed'),
+	},
+	verify: verifyProdegeSignature,
+};

@@ -32,6 +32,8 @@ export interface DeliveryOutcome {
 	/** Valid events the user's filters leave out. */
 	ignored: number;
 	rejected: EventRejection[];
+	/** The events as split, before validation: a rejection's index points here, so an answer can name the event. */
+	events: readonly unknown[];
 }
 
 export interface Reply {
@@ -328,6 +330,7 @@ export async function handleDelivery<TEvent extends object>(
 		duplicates: wanted.length - items.length,
 		ignored: valid.length - wanted.length,
 		rejected,
+		events,
 	};
 	const reply =
 		valid.length === 0 && rejected.length > 0

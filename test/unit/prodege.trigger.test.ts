@@ -4,7 +4,7 @@ import { join } from 'path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { ProdegeTrigger } from '../../nodes/Prodege/ProdegeTrigger.node';
-import { type Delivery, type NodeSetup, deliver } from '../helpers/webhook';
+import { type Delivery, type NodeSetup, type Observed, deliver } from '../helpers/webhook';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../fixtures/prodege', name), 'utf8');
 
@@ -370,6 +370,28 @@ describe('Prodege Trigger: events that are well signed but invalid', () => {
 		expect(error.event_id).toBe('bad-0');
 		expect(error.error).toMatch(/ \(and 11 more invalid: bad-1, bad-2, bad-3, bad-4, bad-5, bad-6, bad-7, bad-8, bad-9, bad-10, …\)$/);
 		expect(observed.items).toBeUndefined();
+	});
+
+	it('names its own invalid event when another delivery is handled while it is', async () => {
+		const invalid = (id: string) => JSON.stringify({ ...(JSON.parse(SEED) as IDataObject), event_id: id, status: 'ARCHIVED' });
+		const first = '000000000000000000000001';
+		const second = '000000000000000000000002';
+		let during: Promise<Observed> | undefined;
+		// The first delivery reads its Statuses filter after splitting and before answering: the second is
+		// handled from start to answer right there.
+		const parameters: IDataObject = { authentication: 'none' };
+		Object.defineProperty(parameters, 'statuses', {
+			enumerable: true,
+			get: () => {
+				during ??= deliver(node, { parameters: { authentication: 'none' } }, jsonBody(invalid(second)));
+				return [];
+			},
+		});
+		const outer = await deliver(node, { parameters }, jsonBody(invalid(first)));
+		const inner = await during;
+		expect(inner).toBeDefined();
+		expect((outer.body as { error: { event_id: string } }).error.event_id).toBe(first);
+		expect((inner?.body as { error: { event_id: string } }).error.event_id).toBe(second);
 	});
 });
 

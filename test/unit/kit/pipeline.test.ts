@@ -191,6 +191,23 @@ describe('the delivery pipeline', () => {
 		expect(invalid.body).toMatchObject({ success: false, error: 'No event in the delivery is valid' });
 	});
 
+	it('hands the answer the events as split, so that a declaration keeps nothing between its split and its answer', async () => {
+		const seen: unknown[] = [];
+		const node = vendor({
+			responses: {
+				...standardResponses,
+				partlyInvalid: (outcome) => {
+					seen.push(outcome.events);
+					return standardResponses.partlyInvalid(outcome);
+				},
+			},
+		});
+		const body = [{ id: 'x1', kind: 'a' }, { id: 'x2', kind: 'z' }];
+		const result = await deliver(node, {}, { body });
+		expect(result.status).toBe(200);
+		expect(seen).toEqual([body]);
+	});
+
 	it('answers an empty batch with 200 and starts nothing', async () => {
 		const result = await deliver(vendor(), {}, { body: [] });
 		expect(result.status).toBe(200);
