@@ -2,6 +2,8 @@
 // that every delivery carries new events, authenticated as each vendor authenticates in production.
 import { createRequire } from 'node:module';
 
+import { perVendor, triggerFile } from '../scripts/vendors.mjs';
+
 const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 function json(body, extraHeaders = {}) {
@@ -12,14 +14,14 @@ function json(body, extraHeaders = {}) {
 const many = (batch, make) => Array.from({ length: batch }, (_, i) => make(i));
 const one = (batch, events) => (batch === 1 ? events[0] : events);
 
-/** @param {string} out the folder the package was compiled into */
+/**
+ * Each vendor of vendors.json, by id, as the benchmarks call its trigger; name, compiled file and class come from the list.
+ * @param {string} out the folder the package was compiled into
+ */
 export function vendors(out) {
 	const require = createRequire(`${out}/`);
-	return [
-		{
-			name: 'Personaclick',
-			nodeFile: 'nodes/Personaclick/PersonaclickTrigger.node.js',
-			className: 'PersonaclickTrigger',
+	const deliveries = {
+		personaclick: {
 			delivery: (batch, seq) => ({
 				...json(one(batch, many(batch, (i) => ({ status: 'success', task_id: `${seq}-${i}`, operation: 'import_products' })))),
 				query: { token: 'bench-secret-0123456789' },
@@ -27,10 +29,7 @@ export function vendors(out) {
 				credentials: { webhookSharedSecretApi: { secret: 'bench-secret-0123456789', location: 'query', name: 'token' } },
 			}),
 		},
-		{
-			name: 'Optimizely Campaign',
-			nodeFile: 'nodes/OptimizelyCampaign/OptimizelyCampaignTrigger.node.js',
-			className: 'OptimizelyCampaignTrigger',
+		optimizely: {
 			staticData: () => ({ registration: { basicAuth: { user: 'bench-user', password: 'bench-password-0123456789' }, webhooks: {} } }),
 			delivery: (batch, seq) => ({
 				...json(
@@ -46,10 +45,7 @@ export function vendors(out) {
 				credentials: {},
 			}),
 		},
-		{
-			name: 'Prodege',
-			nodeFile: 'nodes/Prodege/ProdegeTrigger.node.js',
-			className: 'ProdegeTrigger',
+		prodege: {
 			// The body's `data` is a string of JSON: parsing the bytes leaves the events unread. This floor reads them too.
 			fullParse: (rawBody) => JSON.parse(JSON.parse(rawBody).data),
 			delivery: (batch, seq) => {
@@ -68,10 +64,7 @@ export function vendors(out) {
 				};
 			},
 		},
-		{
-			name: 'Qixol Promo',
-			nodeFile: 'nodes/QixolPromo/QixolPromoTrigger.node.js',
-			className: 'QixolPromoTrigger',
+		qixol: {
 			delivery: (batch, seq) => ({
 				...json(one(batch, many(batch, (i) => ({ EventName: 'Promotion.Updated', PromotionId: `${seq}-${i}`, CompanyId: 42, Name: 'Spring sale' })))),
 				query: { token: 'bench-secret-0123456789' },
@@ -79,10 +72,7 @@ export function vendors(out) {
 				credentials: { webhookSharedSecretApi: { secret: 'bench-secret-0123456789', location: 'query', name: 'token' } },
 			}),
 		},
-		{
-			name: 'SendPulse',
-			nodeFile: 'nodes/SendPulse/SendPulseTrigger.node.js',
-			className: 'SendPulseTrigger',
+		sendpulse: {
 			delivery: (batch, seq) => ({
 				...json(
 					many(batch, (i) => ({
@@ -95,5 +85,11 @@ export function vendors(out) {
 				credentials: { webhookSharedSecretApi: { secret: 'bench-secret-0123456789', location: 'query', name: 'token' } },
 			}),
 		},
-	];
+	};
+	return perVendor(deliveries, 'bench/vendors.mjs').map(([vendor, bench]) => ({
+		name: vendor.title,
+		nodeFile: triggerFile(vendor),
+		className: vendor.trigger,
+		...bench,
+	}));
 }

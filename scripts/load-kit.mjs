@@ -5,12 +5,14 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 
+
 import { commandLine } from './cli.mjs';
 import { REPO_ROOT, deployWorkflow, log } from './n8n/index.mjs';
 import { startMock } from './n8n/mocks.mjs';
 import { sleep } from './n8n/util.mjs';
 import { planDeliveries, planEvents, targetUrl } from './simulator/deliver.mjs';
 import { findVendor, selectExamples } from './simulator/vendors.mjs';
+import { perVendor } from './vendors.mjs';
 
 export const LIMITS = { maxCount: 10_000, maxConcurrency: 200, requestTimeoutMs: 30_000 };
 
@@ -20,21 +22,18 @@ const PRODEGE_SECRET = 'load-prodege-secret-91d3';
 const tokenCredential = (name) => ({ webhookSharedSecretApi: { name, data: { secret: TOKEN, location: 'query', name: 'token' } } });
 
 /**
- * One load per trigger: the example workflow its trigger comes from, the examples the simulator sends, the
- * credentials, the mock API it registers with (if any), and how deliveries are encoded and authenticated.
- * Optimizely resends with `attempt` + 1 and Prodege resends identical deliveries (scripts/simulator/vendors.mjs).
+ * One load per vendor of vendors.json, by id: the examples the simulator sends, the credentials, the mock API it
+ * registers with (if any), and how deliveries are encoded and authenticated. Its title and example workflow come
+ * from the list. Optimizely resends with `attempt` + 1 and Prodege resends identical deliveries
+ * (scripts/simulator/vendors.mjs).
  */
-export const LOADS = {
+const VENDOR_LOADS = {
 	personaclick: {
-		title: 'Personaclick',
-		example: 'personaclick-trigger.json',
 		events: 'all',
 		credentials: tokenCredential('Personaclick load token'),
 		encode: { secret: TOKEN },
 	},
 	optimizely: {
-		title: 'Optimizely Campaign',
-		example: 'optimizely-campaign-trigger.json',
 		// The example workflow subscribes to these two types.
 		events: ['open', 'click'],
 		mock: 'optimizely',
@@ -42,27 +41,25 @@ export const LOADS = {
 		encode: {},
 	},
 	qixol: {
-		title: 'Qixol Promo',
-		example: 'qixol-promo-trigger.json',
 		events: 'all',
 		credentials: tokenCredential('Qixol Promo load token'),
 		encode: { secret: TOKEN, format: 'json' },
 	},
 	sendpulse: {
-		title: 'SendPulse',
-		example: 'sendpulse-trigger.json',
 		events: ['automation'],
 		credentials: tokenCredential('SendPulse load token'),
 		encode: { secret: TOKEN },
 	},
 	prodege: {
-		title: 'Prodege',
-		example: 'prodege-trigger.json',
 		events: 'all',
 		credentials: { prodegeApi: { name: 'Prodege load account', data: { apik: 'load-apik', secretKey: PRODEGE_SECRET, environment: 'production' } } },
 		encode: { secret: PRODEGE_SECRET, format: 'form' },
 	},
 };
+
+export const LOADS = Object.fromEntries(
+	perVendor(VENDOR_LOADS, 'scripts/load-kit.mjs').map(([vendor, load]) => [vendor.id, { title: vendor.title, example: vendor.example, ...load }]),
+);
 
 /**
  * The options `npm run test:load` and `npm run test:queue` share, parsed and checked (scripts/cli.mjs): `--help`

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { deployWorkflow, launch, log, OWNER, productionUrl, REPO_ROOT, stopOnSignals } from './n8n/index.mjs';
 import { sleep } from './n8n/util.mjs';
 import { startMock } from './n8n/mocks.mjs';
+import { perVendor } from './vendors.mjs';
 
 // Demo secrets: n8n listens on 127.0.0.1 only, and these are printed anyway so the commands can use them.
 const TOKEN = 'demo-webhook-token-3d9f61';
@@ -17,43 +18,34 @@ const PRODEGE_SECRET = 'demo-prodege-secret-5c2a';
 const tokenCredential = (name) => ({ webhookSharedSecretApi: { name, data: { secret: TOKEN, location: 'query', name: 'token' } } });
 
 /**
- * One demo per trigger: the example workflow, the credentials it gets, the mock API it needs (if any), and the
- * simulator arguments that send it a realistic delivery.
+ * One demo per vendor of vendors.json, by id: the credentials its example workflow gets, the mock API it needs (if
+ * any), and the simulator arguments that send it a realistic delivery.
  */
-const DEMOS = [
-	{
-		node: 'personaclickTrigger',
-		example: 'personaclick-trigger.json',
+const VENDOR_DEMOS = {
+	personaclick: {
 		credentials: tokenCredential('Personaclick webhook token'),
 		simulate: ['personaclick', 'all', '--count', '11', '--secret', TOKEN],
 	},
-	{
-		node: 'optimizelyCampaignTrigger',
-		example: 'optimizely-campaign-trigger.json',
+	optimizely: {
 		mock: 'optimizely',
 		// The mock API is plain http on localhost, which the trigger refuses unless told it is a test.
 		parameters: { options: { allowInsecureUrl: true } },
 		simulate: ['optimizely', 'open', '--count', '4', '--batch', '2'],
 	},
-	{
-		node: 'qixolPromoTrigger',
-		example: 'qixol-promo-trigger.json',
+	qixol: {
 		credentials: tokenCredential('Qixol Promo webhook token'),
 		simulate: ['qixol', 'Promotion.Created', '--format', 'xml', '--secret', TOKEN],
 	},
-	{
-		node: 'sendPulseTrigger',
-		example: 'sendpulse-trigger.json',
+	sendpulse: {
 		credentials: tokenCredential('SendPulse webhook token'),
 		simulate: ['sendpulse', 'automation', '--count', '2', '--batch', '2', '--secret', TOKEN],
 	},
-	{
-		node: 'prodegeTrigger',
-		example: 'prodege-trigger.json',
+	prodege: {
 		credentials: { prodegeApi: { name: 'Prodege account', data: { apik: 'demo-apik', secretKey: PRODEGE_SECRET, environment: 'production' } } },
 		simulate: ['prodege', 'all', '--count', '2', '--secret', PRODEGE_SECRET],
 	},
-];
+};
+const DEMOS = perVendor(VENDOR_DEMOS, 'scripts/start.mjs').map(([vendor, demo]) => ({ node: vendor.node, example: vendor.example, ...demo }));
 
 const { values: args } = parseArgs({
 	options: {

@@ -17,6 +17,7 @@ import { parseArgs, promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 
 import { deployWorkflow, launch, log, OWNER, REPO_ROOT } from '../scripts/n8n/index.mjs';
+import { perVendor } from '../scripts/vendors.mjs';
 
 const { values: args } = parseArgs({ options: { out: { type: 'string' }, chromium: { type: 'string' } } });
 const OUT = resolve(REPO_ROOT, args.out ?? join('docs', 'screenshots'));
@@ -42,30 +43,36 @@ const PRODEGE_SECRET = 'screenshot-prodege-secret-7d41';
  * whose first "Events" parameter is open to all shows as an app, with one "On …" shortcut per event; a vendor
  * with an action node too shows as one app with triggers and actions.
  */
-const SEARCHES = [
-	{ term: 'Prodege', finds: 'Prodege Trigger', shot: 'node-panel-prodege.png' },
+const SEARCHES = perVendor(
 	{
-		term: 'Optimizely',
-		finds: 'Optimizely Campaign',
-		shot: 'node-panel-optimizely.png',
-		triggers: 'On open',
-		triggersShot: 'node-panel-optimizely-triggers.png',
-		actions: 'Get many webhooks',
-		actionsShot: 'node-panel-optimizely-actions.png',
+		personaclick: { term: 'Personaclick', finds: 'Personaclick Trigger' },
+		optimizely: {
+			term: 'Optimizely',
+			finds: 'Optimizely Campaign',
+			shot: 'node-panel-optimizely.png',
+			triggers: 'On open',
+			triggersShot: 'node-panel-optimizely-triggers.png',
+			actions: 'Get many webhooks',
+			actionsShot: 'node-panel-optimizely-actions.png',
+		},
+		qixol: { term: 'Qixol', finds: 'Qixol Promo', triggers: 'On promotion created' },
+		sendpulse: { term: 'SendPulse', finds: 'SendPulse', triggers: 'On new SendPulse event', actions: 'Create webhooks' },
+		prodege: { term: 'Prodege', finds: 'Prodege Trigger', shot: 'node-panel-prodege.png' },
 	},
-	{ term: 'Personaclick', finds: 'Personaclick Trigger' },
-	{ term: 'Qixol', finds: 'Qixol Promo', triggers: 'On promotion created' },
-	{ term: 'SendPulse', finds: 'SendPulse', triggers: 'On new SendPulse event', actions: 'Create webhooks' },
-];
+	'tools/screenshots.mjs (searches)',
+).map(([, search]) => search);
 
-const TRIGGERS = [
-	{ type: 'personaclickTrigger', shot: 'parameters-personaclick-trigger.png' },
-	// Its events are required: two are picked, as the node panel's "On open" shortcut would pick one.
-	{ type: 'optimizelyCampaignTrigger', shot: 'parameters-optimizely-campaign-trigger.png', parameters: { events: ['open', 'click'] } },
-	{ type: 'qixolPromoTrigger', shot: 'parameters-qixol-promo-trigger.png' },
-	{ type: 'sendPulseTrigger', shot: 'parameters-sendpulse-trigger.png' },
-	{ type: 'prodegeTrigger', shot: 'parameters-prodege-trigger.png' },
-];
+const TRIGGERS = perVendor(
+	{
+		personaclick: { shot: 'parameters-personaclick-trigger.png' },
+		// Its events are required: two are picked, as the node panel's "On open" shortcut would pick one.
+		optimizely: { shot: 'parameters-optimizely-campaign-trigger.png', parameters: { events: ['open', 'click'] } },
+		qixol: { shot: 'parameters-qixol-promo-trigger.png' },
+		sendpulse: { shot: 'parameters-sendpulse-trigger.png' },
+		prodege: { shot: 'parameters-prodege-trigger.png' },
+	},
+	'tools/screenshots.mjs (parameters)',
+).map(([vendor, trigger]) => ({ type: vendor.node, ...trigger }));
 
 const failures = [];
 

@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
+import { perVendor } from '../vendors.mjs';
+
 const examples = (vendor) => JSON.parse(readFileSync(new URL(`./examples/${vendor}.json`, import.meta.url), 'utf8')).events;
 
 const clone = (value) => JSON.parse(JSON.stringify(value));
@@ -69,12 +71,12 @@ function toXml(name, value) {
 }
 
 /**
- * Each vendor: `events` (name → example), `fresh(example, n)` for the n-th distinct event (n = 0 is the example
- * as published), `redeliver(event)` for a resend, `maxBatch`, and `encode(events, options)` for one delivery.
+ * Each vendor of vendors.json, by id: `events` (name → example), `fresh(example, n)` for the n-th distinct event
+ * (n = 0 is the example as published), `redeliver(event)` for a resend, `maxBatch`, and `encode(events, options)`
+ * for one delivery.
  */
-export const VENDORS = {
+const BUILDERS = {
 	personaclick: {
-		title: 'Personaclick',
 		events: examples('personaclick'),
 		auth: 'shared secret in the query (--secret, --secret-name, --secret-header) or basic auth (--user, --password)',
 		maxBatch: 1,
@@ -88,7 +90,6 @@ export const VENDORS = {
 		encode: ([event], options) => withSecretAndBasicAuth(json(event), options),
 	},
 	optimizely: {
-		title: 'Optimizely Campaign',
 		events: examples('optimizely'),
 		auth: 'basic auth (--user, --password), as set on the webhook at Optimizely',
 		maxBatch: 100,
@@ -104,7 +105,6 @@ export const VENDORS = {
 		encode: (events, options) => withSecretAndBasicAuth(json(events), options),
 	},
 	prodege: {
-		title: 'Prodege',
 		events: examples('prodege'),
 		auth: 'signature over the form fields with the partner secret (--secret); --format form (default) or json',
 		maxBatch: 100,
@@ -126,7 +126,6 @@ export const VENDORS = {
 		},
 	},
 	qixol: {
-		title: 'Qixol Promo',
 		events: examples('qixol'),
 		auth: 'none documented; a shared secret in the query (--secret) or basic auth (--user, --password) if you set one',
 		maxBatch: 1,
@@ -147,7 +146,6 @@ export const VENDORS = {
 		},
 	},
 	sendpulse: {
-		title: 'SendPulse',
 		events: examples('sendpulse'),
 		auth: 'none documented; a shared secret in the query (--secret) or basic auth (--user, --password) if you set one',
 		maxBatch: 500,
@@ -165,6 +163,11 @@ export const VENDORS = {
 		encode: (events, options) => withSecretAndBasicAuth(json(events), options),
 	},
 };
+
+/** The same, in the list's order, each with its title from the list. */
+export const VENDORS = Object.fromEntries(
+	perVendor(BUILDERS, 'scripts/simulator/vendors.mjs').map(([vendor, builder]) => [vendor.id, { title: vendor.title, ...builder }]),
+);
 
 /** Vendor names as typed on the command line, with a few obvious aliases. */
 export function findVendor(name) {
