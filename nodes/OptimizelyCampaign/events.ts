@@ -6,7 +6,6 @@ import {
 	type BasicAuthSecret,
 	type ResponseContract,
 	type TriggerDeclaration,
-	fastSafeParse,
 	isoFromEpochMs,
 	splitBatch,
 	summaryBody,
@@ -219,11 +218,8 @@ export const registrationSchema = z.object({
 
 export type Registration = z.infer<typeof registrationSchema>;
 
-/** Read on every delivery, so through the kit's fast path. */
-const parseRegistration = fastSafeParse(registrationSchema);
-
 export function readRegistration(store: IDataObject): Registration | undefined {
-	const parsed = parseRegistration(store[REGISTRATION_KEY]);
+	const parsed = registrationSchema.safeParse(store[REGISTRATION_KEY]);
 	return parsed.success ? parsed.data : undefined;
 }
 

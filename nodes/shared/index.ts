@@ -2,7 +2,6 @@ export * from './authenticate';
 export * from './decode';
 export * from './dedupe';
 export * from './digest';
-export * from './fastParse';
 export * from './ipAllowlist';
 export * from './lifecycle';
 export * from './memo';

@@ -1,7 +1,6 @@
 import type { ZodType, ZodTypeDef } from 'zod';
 
 import { MAX_EVENT_NESTING, nestsDeeperThan } from './decode';
-import { fastSafeParse } from './fastParse';
 
 export interface EventRejection {
 	/** Position of the event in the delivery, from 0. */
@@ -23,7 +22,6 @@ export function validateEvents<TEvent>(
 	shallow = false,
 ): Validated<TEvent> {
 	const result: Validated<TEvent> = { valid: [], rejected: [] };
-	const parse = fastSafeParse(schema);
 	// One walk over the whole batch is enough when it does not nest too deep: the list adds one level.
 	const checkEach = !shallow && nestsDeeperThan(events, MAX_EVENT_NESTING + 1);
 	for (let index = 0; index < events.length; index++) {
@@ -32,7 +30,7 @@ export function validateEvents<TEvent>(
 			result.rejected.push({ index, errors: [`(event): nests deeper than ${MAX_EVENT_NESTING} levels`] });
 			continue;
 		}
-		const parsed = parse(candidate);
+		const parsed = schema.safeParse(candidate);
 		if (parsed.success) {
 			result.valid.push({ index, event: parsed.data });
 		} else {
