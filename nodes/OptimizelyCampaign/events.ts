@@ -6,7 +6,6 @@ import {
 	type BasicAuthSecret,
 	type ResponseContract,
 	type TriggerDeclaration,
-	isoFromEpochMs,
 	splitBatch,
 	summaryBody,
 	unauthorizedReply,
@@ -168,7 +167,7 @@ export function optimizelyEventKey(event: OptimizelyEvent): string {
 /** The item: the vendor's fields unchanged, plus `createdIso` beside `created` (epoch ms). */
 export function optimizelyItem(event: OptimizelyEvent): IDataObject {
 	const item = event as IDataObject;
-	if (event.created !== undefined) item.createdIso = isoFromEpochMs(event.created);
+	if (event.created !== undefined) item.createdIso = new Date(event.created).toISOString();
 	return item;
 }
 

@@ -18,7 +18,6 @@ import {
 import { type BodyFormat, type Decoded, MAX_EVENT_NESTING, decodeBody, splitBatch } from './decode';
 import { DEFAULT_DEDUPE_WINDOW, DedupeWindow, DeliveryKeys, MAX_DEDUPE_WINDOW } from './dedupe';
 import type { Verdict } from './secure';
-import { isoFromEpochMs } from './time';
 import { type EventRejection, validateEvents } from './validate';
 
 /** What one delivery came to, for the vendor's answer and for the log. */
@@ -302,7 +301,7 @@ export async function handleDelivery<TEvent extends object>(
 			? new DedupeWindow(this.getWorkflowStaticData('node'), capacity, windowScope(this))
 			: undefined;
 	const metadata = options.includeRequestMetadata
-		? requestMetadata(headers, query, sourceIp, isoFromEpochMs(receivedAt), secretName)
+		? requestMetadata(headers, query, sourceIp, new Date(receivedAt).toISOString(), secretName)
 		: undefined;
 	// Repeats inside the delivery and, with a window, of earlier deliveries, by stored form.
 	const keys = capacity > 0 ? new DeliveryKeys(window, wanted.length) : undefined;
