@@ -7,6 +7,7 @@ import {
 	type ResponseContract,
 	type TriggerDeclaration,
 	splitBatch,
+	stableJson,
 	summaryBody,
 	unauthorizedReply,
 } from '../shared';
@@ -139,16 +140,6 @@ export const optimizelyEventSchema = z.discriminatedUnion('type', [
 ]);
 
 export type OptimizelyEvent = z.infer<typeof optimizelyEventSchema>;
-
-/** JSON with sorted keys, so that the same event always gives the same text. */
-function stableJson(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-	if (value && typeof value === 'object') {
-		const entries = Object.entries(value as IDataObject).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-		return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${stableJson(entry)}`).join(',')}}`;
-	}
-	return JSON.stringify(value);
-}
 
 /**
  * The dedupe key: stable across redeliveries, whose `attempt` grows. The vendor's id where the event has

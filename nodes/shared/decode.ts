@@ -1,6 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { remembered } from './memo';
 
 export type BodyFormat = 'json' | 'form' | 'xml';
 
@@ -163,14 +162,8 @@ export function decodeBody(input: BodyInput): Decoded {
 	return decoded;
 }
 
-/**
- * The media type of a Content-Type header, remembered: a trigger's deliveries name one or two. Only headers of
- * a usual length are kept: the caller sends them.
- */
-const mediaTypeOf = remembered(64, (contentType: string) => contentType.split(';')[0].trim().toLowerCase(), { longestKey: 100 });
-
 function decodeAny({ body, rawBody, contentType = '' }: BodyInput): Decoded {
-	const type = mediaTypeOf(contentType);
+	const type = contentType.split(';')[0].trim().toLowerCase();
 
 	if (type.endsWith('/xml') || type.endsWith('+xml')) {
 		return hasContent(body)

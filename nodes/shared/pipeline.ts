@@ -16,7 +16,7 @@ import {
 	sharedSecretOf,
 } from './authenticate';
 import { type BodyFormat, type Decoded, MAX_EVENT_NESTING, decodeBody, splitBatch } from './decode';
-import { DEFAULT_DEDUPE_WINDOW, DedupeWindow, DeliveryKeys, MAX_DEDUPE_WINDOW } from './dedupe';
+import { DEFAULT_DEDUPE_WINDOW, DedupeWindow, MAX_DEDUPE_WINDOW } from './dedupe';
 import type { Verdict } from './secure';
 import { type EventRejection, validateEvents } from './validate';
 
@@ -61,12 +61,6 @@ export interface DeliveryRequest {
 	decoded: Extract<Decoded, { ok: true }>;
 }
 
-/** A dedupe key, with the form the window keeps it in: DIGEST_LENGTH base64url characters that stand for it. */
-export interface DigestedKey {
-	key: string;
-	stored: string;
-}
-
 export interface EventFilter<TEvent> {
 	/** A multi-select parameter of the node; an empty selection lets everything through. */
 	parameter: string;
@@ -82,11 +76,8 @@ export interface TriggerDeclaration<TEvent extends object> {
 	/** Turns a decoded payload into raw events; a string return is the reason it cannot. */
 	split?(payload: unknown, format: BodyFormat): unknown[] | string;
 	eventName(event: TEvent): string;
-	/**
-	 * Stable across redeliveries of the same event: the dedupe key. A vendor whose key already holds a digest of
-	 * everything it says may give that digest with it, as the form the window keeps the key in.
-	 */
-	eventKey(event: TEvent): string | DigestedKey;
+	/** Stable across redeliveries of the same event: the dedupe key. */
+	eventKey(event: TEvent): string;
 	filters?: ReadonlyArray<EventFilter<TEvent>>;
 	/**
 	 * The item's JSON: the vendor's fields, plus normalised extras. The event is the delivery's own object,
@@ -303,13 +294,15 @@ export async function handleDelivery<TEvent extends object>(
 	const metadata = options.includeRequestMetadata
 		? requestMetadata(headers, query, sourceIp, new Date(receivedAt).toISOString(), secretName)
 		: undefined;
-	// Repeats inside the delivery and, with a window, of earlier deliveries, by stored form.
-	const keys = capacity > 0 ? new DeliveryKeys(window, wanted.length) : undefined;
+	// Repeats inside the delivery and, with a window, of earlier deliveries.
+	const keys = new Set<string>();
 	const items: INodeExecutionData[] = [];
 	for (const { index, event } of wanted) {
-		const given = declaration.eventKey(event);
-		const key = typeof given === 'string' ? given : given.key;
-		if (keys && !keys.admit(typeof given === 'string' ? DedupeWindow.storedKey(given) : given.stored)) continue;
+		const key = declaration.eventKey(event);
+		if (capacity > 0) {
+			if (keys.has(key) || window?.has(key)) continue;
+			keys.add(key);
+		}
 		// 7. One item per event. Validation gives a new object (zod's own output), which becomes the item;
 		// only an event that is still the body's own object is copied, so an item never shares the body.
 		const eventName = declaration.eventName(event);
@@ -340,7 +333,7 @@ export async function handleDelivery<TEvent extends object>(
 	if (items.length === 0) return send(this, reply);
 
 	// 8. Keep the keys, emit, and answer.
-	keys?.keep();
+	window?.add(keys);
 
 	if (responseMode === 'lastNode') return { workflowData: [items] };
 	send(this, reply);
