@@ -17,8 +17,8 @@ import { DEFAULT_N8N_VERSION, deployWorkflow, launch, log, stopOnSignals } from 
 import { sleep } from '../scripts/n8n/util.mjs';
 import { DEFAULT_SVG, writeEventsPlot } from './plot.mjs';
 
-/** Characters per key in the trigger's dedupe window (DIGEST_LENGTH in nodes/shared/dedupe.ts). */
-const DIGEST_LENGTH = 12;
+/** Characters per key in the trigger's dedupe window (HASH_LENGTH in nodes/shared/dedupe.ts). */
+const HASH_LENGTH = 12;
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_JSON = join(ROOT, 'bench', 'results', 'latest-e2e.json');
@@ -526,9 +526,9 @@ async function staticDataOf(api, workflowId) {
 	if (!data) return undefined;
 	const text = typeof data === 'string' ? data : JSON.stringify(data);
 	const parsed = typeof data === 'string' ? JSON.parse(data) : data;
-	// The window keeps one fixed-width digest per key, in chunks (nodes/shared/dedupe.ts).
+	// The window keeps one fixed-width hash per key, in one text (nodes/shared/dedupe.ts).
 	const windows = Object.values(parsed)
-		.map((node) => (Array.isArray(node?.dedupe?.chunks) ? node.dedupe.chunks.join('').length / DIGEST_LENGTH : undefined))
+		.map((node) => (typeof node?.dedupe?.keys === 'string' ? node.dedupe.keys.length / HASH_LENGTH : undefined))
 		.filter(Number.isFinite);
 	return { staticDataKb: Math.round(Buffer.byteLength(text) / 1024), keys: windows[0] ?? 0 };
 }

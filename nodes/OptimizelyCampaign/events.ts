@@ -6,9 +6,8 @@ import {
 	type BasicAuthSecret,
 	type ResponseContract,
 	type TriggerDeclaration,
-	fastSafeParse,
-	isoFromEpochMs,
 	splitBatch,
+	stableJson,
 	summaryBody,
 	unauthorizedReply,
 } from '../shared';
@@ -142,16 +141,6 @@ export const optimizelyEventSchema = z.discriminatedUnion('type', [
 
 export type OptimizelyEvent = z.infer<typeof optimizelyEventSchema>;
 
-/** JSON with sorted keys, so that the same event always gives the same text. */
-function stableJson(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-	if (value && typeof value === 'object') {
-		const entries = Object.entries(value as IDataObject).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-		return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${stableJson(entry)}`).join(',')}}`;
-	}
-	return JSON.stringify(value);
-}
-
 /**
  * The dedupe key: stable across redeliveries, whose `attempt` grows. The vendor's id where the event has
  * one; otherwise type, mail, recipient and time; for undocumented events without those, the whole event.
@@ -169,7 +158,7 @@ export function optimizelyEventKey(event: OptimizelyEvent): string {
 /** The item: the vendor's fields unchanged, plus `createdIso` beside `created` (epoch ms). */
 export function optimizelyItem(event: OptimizelyEvent): IDataObject {
 	const item = event as IDataObject;
-	if (event.created !== undefined) item.createdIso = isoFromEpochMs(event.created);
+	if (event.created !== undefined) item.createdIso = new Date(event.created).toISOString();
 	return item;
 }
 
@@ -219,11 +208,8 @@ export const registrationSchema = z.object({
 
 export type Registration = z.infer<typeof registrationSchema>;
 
-/** Read on every delivery, so through the kit's fast path. */
-const parseRegistration = fastSafeParse(registrationSchema);
-
 export function readRegistration(store: IDataObject): Registration | undefined {
-	const parsed = parseRegistration(store[REGISTRATION_KEY]);
+	const parsed = registrationSchema.safeParse(store[REGISTRATION_KEY]);
 	return parsed.success ? parsed.data : undefined;
 }
 

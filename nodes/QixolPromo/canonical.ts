@@ -10,8 +10,6 @@
  *   only a repeated tag (or named in `listElements`) becomes the list itself.
  */
 
-import { remembered } from '../shared/memo';
-
 export type Canonical = string | null | Canonical[] | CanonicalRecord;
 export interface CanonicalRecord {
 	[key: string]: Canonical;
@@ -54,34 +52,12 @@ function namesOf(entries: Array<[string, Canonical]>, lowers: string[]): Array<[
 	});
 }
 
-/**
- * Keys in lower case, remembered per spelling: the events of a batch repeat their keys, and lower-casing makes a
- * new text each time, which V8 then has to look up among its property names. Only keys as short as real ones
- * are kept: they come from the caller.
- */
-const lowerCased = remembered(256, (key: string) => key.toLowerCase(), { longestKey: 64 });
-
 /** Canonical form of a JSON (or form-encoded) value. */
 export function canonicalJson(value: unknown): Canonical {
 	if (value === null || value === undefined) return null;
 	if (Array.isArray(value)) return value.map(canonicalJson);
-	if (isRecord(value)) return canonicalJsonRecord(value);
+	if (isRecord(value)) return recordOf(Object.entries(value).map(([name, child]) => [name, canonicalJson(child)]));
 	return String(value);
-}
-
-/**
- * Keys are set directly while each lower-cased key is new to the record. A key met again in lower case,
- * or one the record inherits ("__proto__", "constructor"), sends the whole object through recordOf.
- */
-function canonicalJsonRecord(value: Record<string, unknown>): CanonicalRecord {
-	const record: CanonicalRecord = {};
-	for (const key of Object.keys(value)) {
-		const lower = lowerCased(key);
-		// Canonical values are never undefined: anything already there is a key met before, or inherited.
-		if (record[lower] !== undefined) return recordOf(Object.entries(value).map(([name, child]) => [name, canonicalJson(child)]));
-		record[lower] = canonicalJson(value[key]);
-	}
-	return record;
 }
 
 const isNamespaceDeclaration = (name: string) => name === 'xmlns' || name.startsWith('xmlns:');

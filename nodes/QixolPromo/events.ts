@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { BodyFormat, Reply, ResponseContract, TriggerDeclaration } from '../shared';
-import { type DigestedKey, fingerprint, remembered, saltOf, standardResponses } from '../shared';
+import { shortHash, stableJson, standardResponses } from '../shared';
 import { kitItemFields } from '../shared/items';
 import {
 	type CanonicalRecord,
@@ -44,14 +44,8 @@ const isTimestampField = (key: string) => /(date|time|timestamp)(utc)?$/.test(ke
 const squash = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 const EVENT_BY_SQUASHED = new Map<string, QixolEventName>(QIXOL_EVENTS.map((name) => [squash(name), name]));
 
-/**
- * Remembered per spelling: a batch names its events a few ways, and squashing each is a regular expression.
- * Only names as short as real ones are kept: the text comes from the caller.
- */
-const squashedName = remembered(100, squash, { longestKey: 64 });
-
 export function qixolEventName(text: string): QixolEventName | undefined {
-	return EVENT_BY_SQUASHED.get(squashedName(text));
+	return EVENT_BY_SQUASHED.get(squash(text));
 }
 
 const eventList = QIXOL_EVENTS.join(', ');
@@ -101,26 +95,16 @@ export const qixolEventSchema = z.unknown().transform((candidate, ctx): QixolEve
 });
 
 /**
- * The dedupe key: the event name and the ids (readable), then a 72-bit digest of the event name and the whole
- * canonical payload. Ids alone repeat across updates of one promotion, and the timestamps a payload holds may
- * be the promotion's own dates rather than the event's, so only an identical payload counts as a repeat. The
- * digest stands for everything the key says (the ids are fields of the payload), so the dedupe window keeps
- * it as it is rather than a digest of the whole key.
+ * The dedupe key: the event name and the ids (readable), then a hash of the whole canonical payload. Ids
+ * alone repeat across updates of one promotion, and the timestamps a payload holds may be the promotion's
+ * own dates rather than the event's, so only an identical payload counts as a repeat.
  */
-export function qixolEventKey(eventName: QixolEventName | typeof UNKNOWN_EVENT, fields: CanonicalRecord): DigestedKey {
-	// Put in order as they are found: there are a few, and sort() cost more than reading the payload's fields.
-	const ids: string[] = [];
-	for (const name of Object.keys(fields)) {
-		const value = fields[name];
-		if (typeof value !== 'string' || value === '' || !isIdField(name)) continue;
-		let at = ids.length;
-		for (; at > 0 && ids[at - 1] > name; at--) ids[at] = ids[at - 1];
-		ids[at] = name;
-	}
-	let key = eventName;
-	for (const id of ids) key += `|${id}=${fields[id] as string}`;
-	const stored = fingerprint(fields, EVENT_SALT.get(eventName) ?? saltOf(eventName));
-	return { key: `${key}|payload:${stored}`, stored };
+export function qixolEventKey(eventName: QixolEventName | typeof UNKNOWN_EVENT, fields: CanonicalRecord): string {
+	const ids = Object.keys(fields)
+		.filter((name) => isIdField(name) && typeof fields[name] === 'string' && fields[name] !== '')
+		.sort()
+		.map((name) => `|${name}=${fields[name] as string}`);
+	return `${eventName}${ids.join('')}|payload:${shortHash(stableJson(fields))}`;
 }
 
 /** Turns a decoded delivery into canonical events: a JSON array is a batch, an XML root is one event. */
@@ -164,9 +148,6 @@ export interface QixolSettings {
 
 /** The name an item carries when neither the payload nor the URL says which event it is. */
 export const UNKNOWN_EVENT = 'unknown';
-
-/** The digest's salt for each event name, worked out once: the name may come from the URL rather than the payload. */
-const EVENT_SALT = new Map<string, number>([...QIXOL_EVENTS, UNKNOWN_EVENT].map((name) => [name, saltOf(name)]));
 
 /** A payload value in canonical form: text, null, a list, or an object (one level deep: JSON Schema for n8n takes no recursion). */
 const canonicalValue = z.union([z.string(), z.null(), z.array(z.unknown()), z.record(z.unknown())]);

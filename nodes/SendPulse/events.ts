@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, isoSecondsFromEpochMs, remembered, setField, standardResponses, summaryBody, wallClockMs } from '../shared';
+import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, standardResponses, summaryBody } from '../shared';
 import { kitItemFields } from '../shared/items';
 
 /** Where deliveries come from; each source has its own payload shape and registration. */
@@ -121,46 +121,30 @@ export function sendPulseResponses(answer: KeyAnswer): ResponseContract {
 	return { ...standardResponses, accepted: taken, duplicate: taken, partlyInvalid: taken };
 }
 
-/** Seconds or milliseconds whose ISO form Date writes exactly as luxon does: whole seconds, years 1000–9999. */
-const PLAIN_FROM_MS = Date.UTC(1000, 0, 1);
-const PLAIN_TO_MS = Date.UTC(10000, 0, 1);
-
-/**
- * Unix seconds as ISO 8601 in UTC, which is what a Unix time means. luxon builds a DateTime per call,
- * which costs more than the rest of an event's handling: the common case is written with Date, to the
- * same text, and luxon keeps the rest.
- */
+/** Unix seconds as ISO 8601 in UTC, which is what a Unix time means. */
 export function isoFromUnix(seconds: number | undefined): string | null {
 	if (seconds === undefined) return null;
-	const ms = seconds * 1000;
-	if (Number.isInteger(seconds) && ms >= PLAIN_FROM_MS && ms < PLAIN_TO_MS) return isoSecondsFromEpochMs(ms);
 	const time = DateTime.fromSeconds(seconds, { zone: 'utc' });
 	return time.isValid ? time.toISO({ suppressMilliseconds: true }) : null;
 }
 
 /**
  * `execution_date` ("YYYY-MM-DD HH:mm:ss") read in `zone`. SendPulse does not say which zone it uses, so
- * the zone is the user's choice (UTC by default), and the ISO twin carries it as an offset. In UTC a real
- * date and time of years 1000–9999 is its own ISO form, and luxon's format parser (slow per call) is kept
- * for other zones and odd text.
+ * the zone is the user's choice (UTC by default), and the ISO twin carries it as an offset.
  */
 export function isoFromExecutionDate(text: string, zone: string): string | null {
-	if (zone === 'UTC' && wallClockMs(text) >= PLAIN_FROM_MS) return `${text.slice(0, 10)}T${text.slice(11)}Z`;
 	const time = DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm:ss', { zone });
 	return time.isValid ? time.toISO({ suppressMilliseconds: true }) : null;
 }
 
-/** Remembered per zone: luxon's check builds a DateTime, several µs on every delivery. */
-export const isValidZone = remembered(100, (zone: string): boolean => DateTime.now().setZone(zone).isValid);
+export const isValidZone = (zone: string): boolean => DateTime.now().setZone(zone).isValid;
 
 /** The variables as one object (a later name wins) and as the list SendPulse sent. */
 function variablesOf(variables: AutomationWebhook['variables']): { flat: IDataObject; list: IDataObject[] } {
 	if (!variables) return { flat: {}, list: [] };
 	const list = (Array.isArray(variables) ? variables : Object.entries(variables).map(([name, value]) => ({ [name]: value }))) as IDataObject[];
-	const flat: IDataObject = {};
-	for (const entry of list) {
-		for (const name of Object.keys(entry)) setField(flat, name, entry[name]);
-	}
+	// fromEntries defines each field, so a variable named "__proto__" stays a field; a later name wins.
+	const flat = Object.fromEntries(list.flatMap((entry) => Object.entries(entry))) as IDataObject;
 	return { flat, list };
 }
 

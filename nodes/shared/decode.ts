@@ -1,6 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { remembered } from './memo';
 
 export type BodyFormat = 'json' | 'form' | 'xml';
 
@@ -38,68 +37,27 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
 	return depthOf(value, limit) > limit;
 }
 
-/** How deep a value nests, or `limit + 1` once it is known to nest deeper than `limit`. */
-export function depthOf(value: unknown, limit: number): number {
-	return typeof value === 'object' && value !== null ? levels(value, limit, RECURSION_AT_MOST) : 0;
-}
-
 /**
- * This walks every body, so the common, shallow case recurses, which is three to four times faster than a
- * loop over stacks; levels below the first 64 are walked with stacks, so the call stack stays small however
- * deep the value.
+ * How deep a value nests, or `limit + 1` once it is known to nest deeper than `limit`. A walk with a
+ * stack of its own, so that a hostile body nested far deeper than the call stack allows is measured too.
  */
-const RECURSION_AT_MOST = 64;
-
-/** depthOf for an object; `room` is how much deeper the recursion may go. Stops once the value is too deep. */
-function levels(value: object, limit: number, room: number): number {
-	if (limit < 1) return limit + 1;
-	if (room === 0) return levelsWithoutRecursion(value, limit);
-	let below = 0;
-	if (Array.isArray(value)) {
-		for (let i = 0; i < value.length && below <= limit; i++) below = deeper(value[i], limit, room, below);
-	} else {
-		for (const key in value) {
-			below = deeper((value as Record<string, unknown>)[key], limit, room, below);
-			if (below > limit) break;
-		}
-	}
-	return below > limit ? limit + 1 : below + 1;
-}
-
-/** The deepest level below a value so far, given one more child: above `limit` once the child is too deep. */
-function deeper(child: unknown, limit: number, room: number, below: number): number {
-	if (typeof child !== 'object' || child === null) return below;
-	const depth = levels(child, limit - 1, room - 1);
-	return depth >= limit ? limit + 1 : Math.max(depth, below);
-}
-
-/** levels, with two plain stacks instead of the call stack. */
-function levelsWithoutRecursion(value: object, limit: number): number {
-	const values: object[] = [value];
-	const depths: number[] = [1];
+export function depthOf(value: unknown, limit: number): number {
 	let deepest = 0;
-	while (values.length > 0) {
-		const current = values.pop() as object;
-		const depth = depths.pop() as number;
-		if (depth > limit) return limit + 1;
-		if (depth > deepest) deepest = depth;
-		for (const key in current) {
-			const child: unknown = (current as Record<string, unknown>)[key];
-			if (typeof child === 'object' && child !== null) {
-				values.push(child);
-				depths.push(depth + 1);
-			}
-		}
+	const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 0 }];
+	for (let next = stack.pop(); next; next = stack.pop()) {
+		const { node, depth } = next;
+		if (typeof node !== 'object' || node === null) continue;
+		// A cycle never ends, so it is found too deep.
+		if (depth >= limit) return limit + 1;
+		deepest = Math.max(deepest, depth + 1);
+		for (const child of Object.values(node)) stack.push({ node: child, depth: depth + 1 });
 	}
 	return deepest;
 }
 
-/** An array, or an object with a key of its own: stops at the first key rather than listing them all. */
+/** An array, or an object with a key of its own. */
 function hasContent(value: unknown): boolean {
-	if (Array.isArray(value)) return true;
-	if (typeof value !== 'object' || value === null) return false;
-	for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) return true;
-	return false;
+	return Array.isArray(value) || (typeof value === 'object' && value !== null && Object.keys(value).length > 0);
 }
 
 function looksLikeJson(text: string): boolean {
@@ -157,20 +115,13 @@ function formFieldsOf(body: unknown, rawBody: Buffer | undefined): Record<string
 export function decodeBody(input: BodyInput): Decoded {
 	const decoded = decodeAny(input);
 	if (!decoded.ok) return decoded;
-	// Set on the object decodeAny made (with a depth of 0 until now), not spread into a new one.
-	decoded.depth = depthOf(decoded.payload, MAX_BODY_NESTING);
-	if (decoded.depth > MAX_BODY_NESTING) return { ok: false, reason: `the body nests deeper than ${MAX_BODY_NESTING} levels` };
-	return decoded;
+	const depth = depthOf(decoded.payload, MAX_BODY_NESTING);
+	if (depth > MAX_BODY_NESTING) return { ok: false, reason: `the body nests deeper than ${MAX_BODY_NESTING} levels` };
+	return { ...decoded, depth };
 }
 
-/**
- * The media type of a Content-Type header, remembered: a trigger's deliveries name one or two. Only headers of
- * a usual length are kept: the caller sends them.
- */
-const mediaTypeOf = remembered(64, (contentType: string) => contentType.split(';')[0].trim().toLowerCase(), { longestKey: 100 });
-
 function decodeAny({ body, rawBody, contentType = '' }: BodyInput): Decoded {
-	const type = mediaTypeOf(contentType);
+	const type = contentType.split(';')[0].trim().toLowerCase();
 
 	if (type.endsWith('/xml') || type.endsWith('+xml')) {
 		return hasContent(body)

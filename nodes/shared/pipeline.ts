@@ -15,10 +15,9 @@ import {
 	basicAuthOf,
 	sharedSecretOf,
 } from './authenticate';
-import { type BodyFormat, type Decoded, MAX_EVENT_NESTING, decodeBody, splitBatch } from './decode';
-import { DEFAULT_DEDUPE_WINDOW, DedupeWindow, DeliveryKeys, MAX_DEDUPE_WINDOW } from './dedupe';
+import { type BodyFormat, type Decoded, decodeBody, splitBatch } from './decode';
+import { DEFAULT_DEDUPE_WINDOW, DedupeWindow, MAX_DEDUPE_WINDOW } from './dedupe';
 import type { Verdict } from './secure';
-import { isoFromEpochMs } from './time';
 import { type EventRejection, validateEvents } from './validate';
 
 /** What one delivery came to, for the vendor's answer and for the log. */
@@ -64,12 +63,6 @@ export interface DeliveryRequest {
 	decoded: Extract<Decoded, { ok: true }>;
 }
 
-/** A dedupe key, with the form the window keeps it in: DIGEST_LENGTH base64url characters that stand for it. */
-export interface DigestedKey {
-	key: string;
-	stored: string;
-}
-
 export interface EventFilter<TEvent> {
 	/** A multi-select parameter of the node; an empty selection lets everything through. */
 	parameter: string;
@@ -85,11 +78,8 @@ export interface TriggerDeclaration<TEvent extends object> {
 	/** Turns a decoded payload into raw events; a string return is the reason it cannot. */
 	split?(payload: unknown, format: BodyFormat): unknown[] | string;
 	eventName(event: TEvent): string;
-	/**
-	 * Stable across redeliveries of the same event: the dedupe key. A vendor whose key already holds a digest of
-	 * everything it says may give that digest with it, as the form the window keeps the key in.
-	 */
-	eventKey(event: TEvent): string | DigestedKey;
+	/** Stable across redeliveries of the same event: the dedupe key. */
+	eventKey(event: TEvent): string;
 	filters?: ReadonlyArray<EventFilter<TEvent>>;
 	/**
 	 * The item's JSON: the vendor's fields, plus normalised extras. The event is the delivery's own object,
@@ -141,23 +131,6 @@ function send(context: IWebhookFunctions, reply: Reply): IWebhookResponseData {
 	return { noWebhookResponse: true };
 }
 
-/**
- * A shallow copy of an event, for its item. Neither object spread nor Object.assign: V8 gives a spread copy a
- * shape of its own, so adding the kit's fields to it cost about 5 µs per item (more than validating the
- * event), and Object.assign would call the `__proto__` setter. Defined like this, "__proto__" stays a key.
- */
-export function plainCopy(record: object): IDataObject {
-	const copy: IDataObject = {};
-	for (const key of Object.keys(record)) setField(copy, key, (record as IDataObject)[key]);
-	return copy;
-}
-
-/** Sets a field by name; a field named "__proto__" is defined, so it stays a field and sets no prototype. */
-export function setField(target: IDataObject, key: string, value: unknown): void {
-	if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-	else target[key] = value as IDataObject[string];
-}
-
 /** A copy without the dropped names. fromEntries, not assignment: a query parameter "__proto__" stays a key. */
 function without(record: IDataObject, drop: (name: string) => boolean): IDataObject {
 	return Object.fromEntries(Object.entries(record).filter(([name]) => !drop(name))) as IDataObject;
@@ -181,19 +154,13 @@ function requestMetadata(
 	};
 }
 
-/** The scope named last, and its parts: a trigger's deliveries follow one another, and get the same string. */
-let lastScope: { workflowId: string; node: string; mode: string; scope: string } | undefined;
-
 /** Names a trigger's dedupe window across calls: workflow, node, and test or production. */
 function windowScope(context: IWebhookFunctions): string | undefined {
 	const workflowId = typeof context.getWorkflow === 'function' ? context.getWorkflow()?.id : undefined;
 	if (!workflowId) return undefined;
 	const { id, name } = context.getNode();
-	const node = id ?? name;
 	const mode = typeof context.getMode === 'function' ? context.getMode() : '';
-	if (lastScope?.workflowId === workflowId && lastScope.node === node && lastScope.mode === mode) return lastScope.scope;
-	lastScope = { workflowId, node, mode, scope: `${workflowId}\u0000${node}\u0000${mode}` };
-	return lastScope.scope;
+	return `${workflowId}\u0000${id ?? name}\u0000${mode}`;
 }
 
 /**
@@ -276,9 +243,7 @@ export async function handleDelivery<TEvent extends object>(
 	}
 
 	// 4. Validate.
-	// Events that are the body, or its elements, nest no deeper than the body, which decoding measured.
-	const partsOfBody = events === decoded.payload || (events.length === 1 && events[0] === decoded.payload);
-	const { valid, rejected } = validateEvents(events, declaration.schema, partsOfBody && decoded.depth <= MAX_EVENT_NESTING);
+	const { valid, rejected } = validateEvents(events, declaration.schema);
 	for (const rejection of rejected) {
 		this.logger.warn(`${vendor} webhook event ${rejection.index} rejected: ${rejection.errors.join('; ')}`);
 	}
@@ -304,19 +269,22 @@ export async function handleDelivery<TEvent extends object>(
 			? new DedupeWindow(this.getWorkflowStaticData('node'), capacity, windowScope(this))
 			: undefined;
 	const metadata = options.includeRequestMetadata
-		? requestMetadata(headers, query, sourceIp, isoFromEpochMs(receivedAt), secretName)
+		? requestMetadata(headers, query, sourceIp, new Date(receivedAt).toISOString(), secretName)
 		: undefined;
-	// Repeats inside the delivery and, with a window, of earlier deliveries, by stored form.
-	const keys = capacity > 0 ? new DeliveryKeys(window, wanted.length) : undefined;
+	// Repeats inside the delivery and, with a window, of earlier deliveries.
+	const keys = new Set<string>();
 	const items: INodeExecutionData[] = [];
 	for (const { index, event } of wanted) {
-		const given = declaration.eventKey(event);
-		const key = typeof given === 'string' ? given : given.key;
-		if (keys && !keys.admit(typeof given === 'string' ? DedupeWindow.storedKey(given) : given.stored)) continue;
+		const key = declaration.eventKey(event);
+		if (capacity > 0) {
+			if (keys.has(key) || window?.has(key)) continue;
+			keys.add(key);
+		}
 		// 7. One item per event. Validation gives a new object (zod's own output), which becomes the item;
 		// only an event that is still the body's own object is copied, so an item never shares the body.
+		// A spread defines each field, so a field named "__proto__" stays a field.
 		const eventName = declaration.eventName(event);
-		const own = event === events[index] ? (plainCopy(event) as TEvent) : event;
+		const own = event === events[index] ? { ...event } : event;
 		const json = declaration.toItem ? declaration.toItem(own) : (own as IDataObject);
 		json.eventName = eventName;
 		json.eventKey = key;
@@ -344,7 +312,7 @@ export async function handleDelivery<TEvent extends object>(
 	if (items.length === 0) return send(this, reply);
 
 	// 8. Keep the keys, emit, and answer.
-	keys?.keep();
+	window?.add(keys);
 
 	if (responseMode === 'lastNode') return { workflowData: [items] };
 	send(this, reply);

@@ -5,16 +5,18 @@ import type { DeliveryOutcome, Reply, ResponseContract } from './pipeline';
 
 /**
  * An answer body: `success` (and the error, for a failure), then the counts; the rejected events are listed
- * with what was wrong with each. Set field by field, not spread: it is built for every delivery.
+ * with what was wrong with each.
  */
 export function summaryBody(outcome: DeliveryOutcome, error?: string): IDataObject {
-	const body: IDataObject = error === undefined ? { success: true } : { success: false, error };
-	body.received = outcome.received;
-	body.emitted = outcome.emitted;
-	body.duplicates = outcome.duplicates;
-	body.ignored = outcome.ignored;
-	body.rejected = outcome.rejected.map(({ index, errors }) => ({ index, errors }));
-	return body;
+	const { received, emitted, duplicates, ignored, rejected } = outcome;
+	return {
+		...(error === undefined ? { success: true } : { success: false, error }),
+		received,
+		emitted,
+		duplicates,
+		ignored,
+		rejected: rejected.map(({ index, errors }) => ({ index, errors })),
+	};
 }
 
 export function unauthorizedReply(failure: AuthFailure): Reply {

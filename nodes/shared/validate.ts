@@ -1,7 +1,6 @@
 import type { ZodType, ZodTypeDef } from 'zod';
 
 import { MAX_EVENT_NESTING, nestsDeeperThan } from './decode';
-import { fastSafeParse } from './fastParse';
 
 export interface EventRejection {
 	/** Position of the event in the delivery, from 0. */
@@ -19,20 +18,15 @@ export interface Validated<TEvent> {
 export function validateEvents<TEvent>(
 	events: readonly unknown[],
 	schema: ZodType<TEvent, ZodTypeDef, unknown>,
-	/** The events are known to nest no deeper than MAX_EVENT_NESTING (parts of a body known to). */
-	shallow = false,
 ): Validated<TEvent> {
 	const result: Validated<TEvent> = { valid: [], rejected: [] };
-	const parse = fastSafeParse(schema);
-	// One walk over the whole batch is enough when it does not nest too deep: the list adds one level.
-	const checkEach = !shallow && nestsDeeperThan(events, MAX_EVENT_NESTING + 1);
 	for (let index = 0; index < events.length; index++) {
 		const candidate = events[index];
-		if (checkEach && nestsDeeperThan(candidate, MAX_EVENT_NESTING)) {
+		if (nestsDeeperThan(candidate, MAX_EVENT_NESTING)) {
 			result.rejected.push({ index, errors: [`(event): nests deeper than ${MAX_EVENT_NESTING} levels`] });
 			continue;
 		}
-		const parsed = parse(candidate);
+		const parsed = schema.safeParse(candidate);
 		if (parsed.success) {
 			result.valid.push({ index, event: parsed.data });
 		} else {
