@@ -1,8 +1,6 @@
-import { DateTime } from 'luxon';
+import { readWallClock } from '../shared/time';
 
 export const PACIFIC_ZONE = 'America/Los_Angeles';
-
-const FORMAT = 'yyyy-MM-dd HH:mm:ss';
 
 /**
  * Reads a Prodege `event_time` (`YYYY-MM-DD HH:mm:ss`, US Pacific wall-clock time) and returns the instant
@@ -14,13 +12,12 @@ const FORMAT = 'yyyy-MM-dd HH:mm:ss';
  * - a skipped time (March, 02:00–02:59) is read with the offset in force just before the switch.
  */
 export function pacificToUtc(text: string): string | undefined {
-	// Read as UTC first: written back the same, it is a real date and time (luxon takes hour 24 as midnight).
-	const wall = DateTime.fromFormat(text, FORMAT, { zone: 'utc' });
-	if (!wall.isValid || wall.toFormat(FORMAT) !== text) return undefined;
-	const time = wall.setZone(PACIFIC_ZONE, { keepLocalTime: true });
+	const time = readWallClock(text, PACIFIC_ZONE);
+	// A time of day ends at 23:59:59; luxon would read 24:00:00 as the next midnight.
+	if (!time || text.slice(11, 13) === '24') return undefined;
 	// luxon takes the later of a repeated time's two instants; the earlier is an hour before.
 	const earlier = time.minus({ hours: 1 });
-	const instant = earlier.toFormat(FORMAT) === text ? earlier : time;
+	const instant = earlier.hour === time.hour ? earlier : time;
 	// Date's text, so that an instant past the year 9999 reads "+010000-…".
 	return new Date(instant.toMillis()).toISOString().replace('.000Z', 'Z');
 }

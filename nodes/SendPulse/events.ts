@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, standardResponses, summaryBody } from '../shared';
+import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, readWallClock, standardResponses, summaryBody } from '../shared';
 import { kitItemFields } from '../shared/items';
 
 /** Where deliveries come from; each source has its own payload shape and registration. */
@@ -133,8 +133,7 @@ export function isoFromUnix(seconds: number | undefined): string | null {
  * the zone is the user's choice (UTC by default), and the ISO twin carries it as an offset.
  */
 export function isoFromExecutionDate(text: string, zone: string): string | null {
-	const time = DateTime.fromFormat(text, 'yyyy-MM-dd HH:mm:ss', { zone });
-	return time.isValid ? time.toISO({ suppressMilliseconds: true }) : null;
+	return readWallClock(text, zone)?.toISO({ suppressMilliseconds: true }) ?? null;
 }
 
 export const isValidZone = (zone: string): boolean => DateTime.now().setZone(zone).isValid;

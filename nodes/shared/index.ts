@@ -9,5 +9,6 @@ export * from './publicUrl';
 export * from './responses';
 export * from './retry';
 export * from './secure';
+export * from './time';
 export * from './validate';
 export * from './vendorApi';
