@@ -43,7 +43,7 @@ n8n's cost per execution is the bare Webhook node's wall time per execution at i
   --compare REV         also build commit REV, install it as ${PREVIOUS_PACKAGE} and add the variant
                         previous (the same trigger from that build), rotated with the others in every round
 
-  --quick               2 rounds, fewer deliveries, batches of 1 and 100 only, no Prodege (about 2.5 minutes)
+  --quick               2 rounds, fewer deliveries, batches of 1 and 100 only, no Prodege (about 2 minutes)
   --rounds N            rounds per batch size (default 8; 2 with --quick)
   --deliveries N        deliveries per variant per round, for every batch size (default depends on the size)
   --batches LIST        batch sizes (default ${BATCHES.join(',')}; 1,100 with --quick)
