@@ -46,8 +46,6 @@ export function vendors(out) {
 			}),
 		},
 		prodege: {
-			// The body's `data` is a string of JSON: parsing the bytes leaves the events unread. This floor reads them too.
-			fullParse: (rawBody) => JSON.parse(JSON.parse(rawBody).data),
 			delivery: (batch, seq) => {
 				const { prodegeSignature } = require('./nodes/Prodege/signing.js');
 				const events = many(batch, (i) => ({

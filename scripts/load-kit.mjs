@@ -120,9 +120,11 @@ function readExample(file) {
  * (examples/personaclick-trigger-remove-duplicates.json). One run gives both figures: the trigger's items are
  * what the static-data window let through, Remove Duplicates' items are what the recipe lets through.
  */
-export function loadWorkflow(name, load, { removeDuplicates = true } = {}) {
+export function loadWorkflow(name, load, { removeDuplicates = true, packageName } = {}) {
 	const example = readExample(load.example);
 	const trigger = structuredClone(example.nodes.find((node) => node.webhookId !== undefined));
+	// The same node from a package installed under another name (the benchmark's previous build).
+	if (packageName) trigger.type = `${packageName}.${trigger.type.split('.').pop()}`;
 	trigger.name = TRIGGER;
 	trigger.position = [0, 0];
 	trigger.parameters = { ...trigger.parameters, ...(load.parameters ?? {}) };
@@ -139,9 +141,9 @@ export function loadWorkflow(name, load, { removeDuplicates = true } = {}) {
 /**
  * Creates the load's credentials and mock API, publishes its workflow, and returns { url, workflowId, basicAuth,
  * stop }. `api` is the main n8n's API; `webhookBase` the base URL the trigger's webhook is served at, if not the
- * main's.
+ * main's; `packageName` takes the trigger from a package installed under that name.
  */
-export async function deployLoad(api, vendor, load, { name, removeDuplicates = true, webhookBaseUrl } = {}) {
+export async function deployLoad(api, vendor, load, { name, removeDuplicates = true, webhookBaseUrl, packageName } = {}) {
 	let mock;
 	const credentials = {};
 	const wanted = { ...load.credentials };
@@ -155,7 +157,7 @@ export async function deployLoad(api, vendor, load, { name, removeDuplicates = t
 			const created = await api.createCredential({ name: credentialName, type, data });
 			credentials[type] = { id: created.id, name: created.name };
 		}
-		const workflow = loadWorkflow(name ?? `Load: ${load.title}`, load, { removeDuplicates });
+		const workflow = loadWorkflow(name ?? `Load: ${load.title}`, load, { removeDuplicates, packageName });
 		const deployed = await deployWorkflow(api, workflow, { credentials, webhookBaseUrl });
 		// A trigger that registers itself at the vendor generates the basic-auth pair deliveries must carry.
 		let auth = {};

@@ -29,9 +29,10 @@ function encryptionKeyOf(userFolder) {
  * Installs (once) and starts n8n with the packed package. `port` defaults to a free one; `userFolder` to a new
  * temporary folder, removed by `stop()` unless `keepUserFolder`. `stop()` is safe to call twice; `restart()`
  * stops n8n and starts it again on the same port, data and encryption key, as a server reboot would;
- * `execute(id)` runs a saved workflow once with `n8n execute`.
+ * `execute(id)` runs a saved workflow once with `n8n execute`. `alsoInstall`: more packed tarballs to install
+ * beside this package (a second build under another name).
  */
-export async function launch({ version, port, userFolder, keepUserFolder = false, echo = false, env = {} } = {}) {
+export async function launch({ version, port, userFolder, keepUserFolder = false, echo = false, env = {}, alsoInstall = [] } = {}) {
 	const n8n = await ensureN8n(version);
 	const work = mkdtempSync(join(tmpdir(), 'n8n-vendor-webhooks-'));
 	const folder = userFolder ?? join(work, 'user');
@@ -48,6 +49,7 @@ export async function launch({ version, port, userFolder, keepUserFolder = false
 	try {
 		const pkg = await buildAndPack(work);
 		const installed = await installTarball(pkg.tarball, folder);
+		for (const tarball of alsoInstall) await installTarball(tarball, folder);
 		const chosenPort = port ?? (await freePort());
 		if (!(await portIsFree(chosenPort))) {
 			throw new Error(`Port ${chosenPort} is in use. Stop what is listening there, or choose another port (N8N_PORT=5679 npm start).`);

@@ -18,13 +18,14 @@ function readJson(file) {
 
 /**
  * Copies the sources into `into`: the work tree as it is (tracked and untracked files git does not ignore), or
- * with N8N_PACKAGE_SOURCE=head the last commit only.
+ * with N8N_PACKAGE_SOURCE=head the last commit only, or commit `rev` when given.
  */
-function stageSources(into) {
+function stageSources(into, rev) {
 	const source = (process.env.N8N_PACKAGE_SOURCE || 'worktree').toLowerCase();
-	if (source === 'head') {
-		execFileSync('sh', ['-c', `git archive --format=tar HEAD | tar -x -C "${into}"`], { cwd: REPO_ROOT });
-		return 'the last commit (HEAD)';
+	if (rev || source === 'head') {
+		const commit = execFileSync('git', ['rev-parse', '--verify', `${rev ?? 'HEAD'}^{commit}`], { cwd: REPO_ROOT }).toString().trim();
+		execFileSync('sh', ['-c', `git archive --format=tar ${commit} | tar -x -C "${into}"`], { cwd: REPO_ROOT });
+		return rev ? `commit ${rev} (${commit.slice(0, 7)})` : 'the last commit (HEAD)';
 	}
 	const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT })
 		.toString()
@@ -41,9 +42,11 @@ function stageSources(into) {
  * The package's n8n block lists every planned node; some may not be written yet. Entries whose compiled file
  * is missing are dropped from the staged package.json, so n8n loads the rest instead of failing the package.
  */
-function dropMissingEntries(staging) {
+function dropMissingEntries(staging, name) {
 	const manifestFile = join(staging, 'package.json');
 	const manifest = readJson(manifestFile);
+	// Another name lets a second build sit beside this one in one n8n (node types are prefixed by it).
+	if (name) manifest.name = name;
 	const missing = [];
 	for (const kind of ['nodes', 'credentials']) {
 		const listed = manifest.n8n?.[kind] ?? [];
@@ -53,10 +56,8 @@ function dropMissingEntries(staging) {
 			return false;
 		});
 	}
-	if (missing.length > 0) {
-		log(`Not built yet, left out of the installed package:\n  ${missing.join('\n  ')}`);
-		writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
-	}
+	if (missing.length > 0) log(`Not built yet, left out of the installed package:\n  ${missing.join('\n  ')}`);
+	if (missing.length > 0 || name) writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
 	return { manifest, missing };
 }
 
@@ -92,15 +93,15 @@ function describeBuilt(staging, manifest) {
 /**
  * Builds the package in a staging copy (with the repo's node_modules) and packs it. Returns the tarball, the
  * package manifest as installed, the n8n entries left out because their files are not built, and what the
- * built files declare.
+ * built files declare. `rev` builds that commit instead of the work tree; `name` renames the package.
  */
-export async function buildAndPack(workDir) {
+export async function buildAndPack(workDir, { rev, name } = {}) {
 	if (!existsSync(join(REPO_ROOT, 'node_modules'))) {
 		throw new Error(`No node_modules in ${REPO_ROOT}. Run "npm install" (or "npm ci") first.`);
 	}
 	const staging = join(workDir, 'package-src');
 	mkdirSync(staging, { recursive: true });
-	const what = stageSources(staging);
+	const what = stageSources(staging, rev);
 	symlinkSync(join(REPO_ROOT, 'node_modules'), join(staging, 'node_modules'), 'dir');
 	await withProgress(
 		`Building the package from ${what}`,
@@ -108,7 +109,7 @@ export async function buildAndPack(workDir) {
 			throw new Error(`${error.message}\nThe package does not build. Fix the errors above, or test the last commit with N8N_PACKAGE_SOURCE=head.`);
 		}),
 	);
-	const { manifest, missing } = dropMissingEntries(staging);
+	const { manifest, missing } = dropMissingEntries(staging, name);
 	const packDir = join(workDir, 'pack');
 	mkdirSync(packDir, { recursive: true });
 	await run('npm', ['pack', '--pack-destination', packDir, '--loglevel=error'], { cwd: staging, timeoutMs: 2 * MINUTE, label: 'npm pack' });
