@@ -48,9 +48,7 @@ const optionalText = z.string().nullish();
 export const prodegeEventSchema = z
 	.object({
 		event_id: z.string().regex(/^[0-9a-fA-F]{24}$/, 'must be 24 hexadecimal characters'),
-		event_time: z
-			.string()
-			.refine((value) => pacificToUtc(value) !== undefined, 'must be a real date and time as YYYY-MM-DD HH:mm:ss'),
+		event_time: z.string(),
 		project_id: wholeNumber,
 		status: z.enum(STATUSES, {
 			errorMap: () => ({ message: `must be one of ${STATUSES.join(', ')}` }),
@@ -70,10 +68,16 @@ export const prodegeEventSchema = z
 	})
 	.passthrough()
 	// The two readings are added to the object validation made for this event, which nothing else holds.
-	.transform((event) => {
+	.transform((event, context) => {
+		// Read here rather than in a refinement of event_time, so that each event's time is read once.
+		const utc = pacificToUtc(event.event_time);
+		if (utc === undefined) {
+			context.addIssue({ code: z.ZodIssueCode.custom, path: ['event_time'], message: 'must be a real date and time as YYYY-MM-DD HH:mm:ss' });
+			return z.NEVER;
+		}
 		const item = event as typeof event & { update_reason_description: string | undefined; event_time_utc: string };
 		item.update_reason_description = UPDATE_REASONS[String(event.update_reason)];
-		item.event_time_utc = pacificToUtc(event.event_time) as string;
+		item.event_time_utc = utc;
 		return item;
 	});
 

@@ -1,6 +1,7 @@
 import { readWallClock } from '../shared/time';
 
 export const PACIFIC_ZONE = 'America/Los_Angeles';
+const HOUR_MS = 3_600_000;
 
 /**
  * Reads a Prodege `event_time` (`YYYY-MM-DD HH:mm:ss`, US Pacific wall-clock time) and returns the instant
@@ -15,9 +16,10 @@ export function pacificToUtc(text: string): string | undefined {
 	const time = readWallClock(text, PACIFIC_ZONE);
 	// A time of day ends at 23:59:59; luxon would read 24:00:00 as the next midnight.
 	if (!time || text.slice(11, 13) === '24') return undefined;
-	// luxon takes the later of a repeated time's two instants; the earlier is an hour before.
-	const earlier = time.minus({ hours: 1 });
-	const instant = earlier.hour === time.hour ? earlier : time;
+	// luxon takes the later of a repeated time's two instants. The earlier is an hour before, where the clock
+	// read an hour more: the offset then was an hour more.
+	const earlier = time.toMillis() - HOUR_MS;
+	const instant = time.zone.offset(earlier) === time.offset + 60 ? earlier : time.toMillis();
 	// Date's text, so that an instant past the year 9999 reads "+010000-…".
-	return new Date(instant.toMillis()).toISOString().replace('.000Z', 'Z');
+	return new Date(instant).toISOString().replace('.000Z', 'Z');
 }
