@@ -4,7 +4,10 @@
  * holding the one node under test, and the additional data n8n's server would hand a context.
  *
  * n8n-core is pinned to the n8n line the end-to-end suite runs, so parameter defaults and display
- * rules, credential checks, static data and the request helpers behave here as they do in n8n.
+ * rules, credential checks, continueOnFail, input and static data behave here as they do in n8n. What
+ * stays a stand-in, and why, is said where it is made: the logger and instance settings (below), the
+ * credentials helper (additionalDataWith), the webhook request and response (webhook.ts), and the
+ * request helpers of action and lifecycle contexts (execute.ts).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
