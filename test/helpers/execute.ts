@@ -1,10 +1,12 @@
 /**
- * Runs an action node's execute(), or a trigger's lifecycle methods, the way n8n calls them, with the
- * request helpers going over real HTTP (see n8nHttp.ts) to local mock servers.
+ * Runs an action node's execute(), or a trigger's lifecycle methods, the way n8n calls them: in n8n-core's
+ * own ExecuteContext, HookContext and LoadOptionsContext (see n8nCore.ts), with the request helpers going
+ * over real HTTP (see n8nHttp.ts) to local mock servers.
  */
+import { ExecuteContext, HookContext, LoadOptionsContext } from 'n8n-core';
 import {
+	createEmptyRunExecutionData,
 	NodeApiError,
-	NodeOperationError,
 	type JsonObject,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -12,11 +14,15 @@ import {
 	type ILoadOptionsFunctions,
 	type INode,
 	type INodeExecutionData,
+	type INodeParameters,
 	type INodeType,
 	type IHttpRequestOptions,
+	type IWebhookData,
+	type Workflow,
 } from 'n8n-workflow';
 
 import { type CredentialStore, httpRequest, httpRequestWithAuthentication, type RequestLog } from './n8nHttp';
+import { additionalDataWith, registerServices, workflowWith } from './n8nCore';
 
 export interface Logged {
 	level: string;
@@ -32,66 +38,76 @@ export interface ContextSetup {
 	logs?: Logged[];
 }
 
-const fakeNode = (parameters: IDataObject) => ({
-	id: 'node-1',
-	name: 'Node',
-	type: 'test',
-	typeVersion: 1,
-	position: [0, 0] as [number, number],
-	parameters,
-});
-
-function parameterReader(setup: ContextSetup) {
-	return (name: string, itemIndex = 0, fallback?: unknown) => {
-		const parameters = Array.isArray(setup.parameters) ? setup.parameters[itemIndex] : setup.parameters;
-		// Dotted names read into collections, as n8n does.
-		let value: unknown = parameters;
-		for (const part of name.split('.')) value = (value as IDataObject | undefined)?.[part];
-		if (value !== undefined) return value;
-		if (fallback === undefined) throw new Error(`Could not get parameter "${name}"`);
-		return fallback;
-	};
+/**
+ * n8n keeps one set of parameters per node; what differs per item is an expression. Per-item parameters
+ * become one expression each that picks the item's value.
+ */
+function nodeParameters(setup: ContextSetup): INodeParameters {
+	if (!Array.isArray(setup.parameters)) return setup.parameters as INodeParameters;
+	const all = setup.parameters;
+	const merged: INodeParameters = {};
+	for (const name of new Set(all.flatMap((parameters) => Object.keys(parameters)))) {
+		const values = all.map((parameters) => parameters[name]);
+		const same = values.every((value) => JSON.stringify(value) === JSON.stringify(values[0]));
+		merged[name] = same ? (values[0] as INodeParameters[string]) : `={{ ${JSON.stringify(values)}[$itemIndex] }}`;
+	}
+	return merged;
 }
 
-function helpers(setup: ContextSetup) {
-	return {
+function contextParts(node: INodeType, setup: ContextSetup, extra: { staticData?: IDataObject; webhookUrl?: string } = {}) {
+	registerServices();
+	// n8n makes a trigger's webhook URL from its base URL, the node's webhook id and the webhook's path.
+	const url = extra.webhookUrl === undefined ? undefined : /^(.*)\/([^/]+)\/([^/]+)$/.exec(extra.webhookUrl);
+	const { workflow, node: workflowNode } = workflowWith({
+		nodeType: node,
+		nodeName: 'Node',
+		parameters: nodeParameters(setup),
+		credentialTypes: Object.keys(setup.credentials ?? {}),
+		workflowId: 'workflow-1',
+		staticData: extra.staticData,
+		continueOnFail: setup.continueOnFail,
+		webhookId: url?.[2],
+	});
+	const additionalData = additionalDataWith(
+		{
+			decrypted: (type) => setup.credentials?.[type]?.data,
+			properties: (type) => setup.credentials?.[type]?.type.properties ?? [],
+		},
+		url ? { webhookBaseUrl: url[1], webhookTestBaseUrl: url[1] } : {},
+	);
+	return { workflow, workflowNode, additionalData };
+}
+
+/**
+ * Gives a real context the test's request helpers and logger.
+ *
+ * n8n-core's httpRequestWithAuthentication hands the credential work (resolving a credential type's
+ * `authenticate` expressions, running `preAuthentication` and saving its token) to the credentials helper
+ * of n8n's server package, which cannot be built without that server; n8nHttp.ts stands in for it and
+ * records each request, so both request helpers stay those stand-ins.
+ * n8n's logger is one service for the whole process: each context here writes to its test's list.
+ */
+function withTestParts<T extends object>(context: T, setup: ContextSetup, node: INode): T {
+	Object.assign((context as { helpers: object }).helpers, {
 		httpRequest: (options: IHttpRequestOptions) => httpRequest(options, setup.log),
 		// As in n8n, a failure reaches the node wrapped in a NodeApiError (status in httpCode, the
 		// request error as cause); plain httpRequest throws the request error itself.
 		httpRequestWithAuthentication: async (type: string, options: IHttpRequestOptions) => {
-			const store = setup.credentials?.[type];
-			if (!store) throw new Error(`Node does not have any credentials set for "${type}"`);
+			// n8n's own checks first: the node declares the type, shows it, and has one set.
+			await (context as unknown as IHookFunctions).getCredentials(type);
+			const store = setup.credentials![type];
 			try {
 				return await httpRequestWithAuthentication(store, options, setup.log);
 			} catch (error) {
-				throw new NodeApiError(fakeNode(firstParameters(setup)) as INode, error as JsonObject);
+				throw new NodeApiError(node, error as JsonObject);
 			}
 		},
-		returnJsonArray: (data: IDataObject | IDataObject[]) =>
-			(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
-		constructExecutionMetaData: (items: INodeExecutionData[], meta: { itemData: { item: number } }) =>
-			items.map((item) => ({ ...item, pairedItem: meta.itemData })),
-	};
-}
-
-function logger(setup: ContextSetup) {
+	});
 	const log = (level: string) => (message: string) => setup.logs?.push({ level, message });
-	return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-}
-
-const firstParameters = (setup: ContextSetup) => (Array.isArray(setup.parameters) ? setup.parameters[0] : setup.parameters);
-
-function base(setup: ContextSetup) {
-	return {
-		getNode: () => fakeNode(firstParameters(setup)),
-		getCredentials: async (type: string) => {
-			const store = setup.credentials?.[type];
-			if (!store) throw new Error(`Node does not have any credentials set for "${type}"`);
-			return store.data;
-		},
-		helpers: helpers(setup),
-		logger: logger(setup),
-	};
+	Object.defineProperty(context, 'logger', {
+		value: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+	});
+	return context;
 }
 
 /** Runs execute() over the given input items (one empty item by default). */
@@ -100,13 +116,20 @@ export async function runAction(
 	setup: ContextSetup,
 	input: INodeExecutionData[] = [{ json: {} }],
 ): Promise<INodeExecutionData[][]> {
-	const context = {
-		...base(setup),
-		getInputData: () => input,
-		getNodeParameter: parameterReader(setup),
-		continueOnFail: () => setup.continueOnFail === true,
-	} as unknown as IExecuteFunctions;
-	const result = await node.execute!.call(context);
+	const { workflow, workflowNode, additionalData } = contextParts(node, setup);
+	const context = new ExecuteContext(
+		workflow,
+		workflowNode,
+		additionalData,
+		'manual',
+		createEmptyRunExecutionData(),
+		0,
+		input,
+		{ main: [input] },
+		{ node: workflowNode, data: { main: [input] }, source: null },
+		[],
+	);
+	const result = await node.execute!.call(withTestParts(context, setup, workflowNode) as IExecuteFunctions);
 	return result as INodeExecutionData[][];
 }
 
@@ -116,17 +139,40 @@ export interface HookSetup extends ContextSetup {
 	activationMode?: 'init' | 'create' | 'update' | 'activate' | 'manual' | 'leadershipChange';
 }
 
-/** A lifecycle context: checkExists, create and delete see this. */
-export function hookContext(setup: HookSetup): IHookFunctions {
-	const read = parameterReader(setup);
+function webhookDataOf(workflow: Workflow, node: INode, nodeType: INodeType, isTest: boolean): IWebhookData | undefined {
+	const webhookDescription = nodeType.description.webhooks?.[0];
+	if (!webhookDescription) return undefined;
 	return {
-		...base(setup),
-		getNodeParameter: (name: string, fallback?: unknown) => read(name, 0, fallback),
-		getNodeWebhookUrl: () => setup.webhookUrl,
-		getWorkflowStaticData: () => setup.staticData,
-		getActivationMode: () => setup.activationMode ?? 'activate',
-		getMode: () => 'trigger',
-	} as unknown as IHookFunctions;
+		httpMethod: webhookDescription.httpMethod,
+		node: node.name,
+		path: String(webhookDescription.path),
+		webhookDescription,
+		workflowId: workflow.id,
+		isTest,
+	} as IWebhookData;
+}
+
+/** A node type with an empty description: n8nCore.ts declares for it what the test gives. */
+const madeUpNode = { description: {} } as INodeType;
+
+/** A lifecycle context on the given trigger: checkExists, create and delete see this. */
+export function hookContext(setup: HookSetup, nodeType: INodeType = madeUpNode): IHookFunctions {
+	const { workflow, workflowNode, additionalData } = contextParts(nodeType, setup, {
+		staticData: setup.staticData,
+		webhookUrl: setup.webhookUrl,
+	});
+	const activation = setup.activationMode ?? 'activate';
+	// n8n activates a workflow in trigger mode, and registers a test webhook in manual mode.
+	const mode = activation === 'manual' ? 'manual' : 'trigger';
+	const context = new HookContext(
+		workflow,
+		workflowNode,
+		additionalData,
+		mode,
+		activation,
+		webhookDataOf(workflow, workflowNode, nodeType, activation === 'manual'),
+	);
+	return withTestParts(context, setup, workflowNode);
 }
 
 /** Runs one of a trigger's webhookMethods.default lifecycle methods. */
@@ -136,16 +182,18 @@ export async function runLifecycle(
 	setup: HookSetup,
 ): Promise<boolean> {
 	const methods = node.webhookMethods?.default;
-	if (!methods) throw new NodeOperationError(fakeNode({}) as INode, 'The node has no webhookMethods.default');
-	return methods[method].call(hookContext(setup));
+	if (!methods) throw new Error(`${node.description.name} has no webhookMethods.default`);
+	return methods[method].call(hookContext(setup, node));
 }
 
-/** A loadOptions context, for dropdowns loaded from a vendor API. */
-export function loadOptionsContext(setup: ContextSetup): ILoadOptionsFunctions {
-	const read = parameterReader(setup);
-	return {
-		...base(setup),
-		getNodeParameter: (name: string, fallback?: unknown) => read(name, 0, fallback),
-		getCurrentNodeParameter: (name: string) => read(name, 0, null),
-	} as unknown as ILoadOptionsFunctions;
+/**
+ * A loadOptions context, for dropdowns loaded from a vendor API, on the node whose dropdown it is (without
+ * one, on a made-up node declaring the given parameters and credentials).
+ */
+export function loadOptionsContext(setup: ContextSetup, node: INodeType = madeUpNode): ILoadOptionsFunctions {
+	const { workflow, workflowNode, additionalData } = contextParts(node, setup);
+	// The editor sends the node's parameters as they stand.
+	additionalData.currentNodeParameters = workflowNode.parameters;
+	const context = new LoadOptionsContext(workflow, workflowNode, additionalData, 'parameters');
+	return withTestParts(context, setup, workflowNode);
 }

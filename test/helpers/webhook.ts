@@ -1,9 +1,14 @@
+import { WebhookContext } from 'n8n-core';
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
+	INodeParameters,
 	INodeType,
-	IWebhookFunctions,
+	IWebhookData,
 	IWebhookResponseData,
 } from 'n8n-workflow';
+
+import { additionalDataWith, registerServices, withLogs, workflowWith } from './n8nCore';
 
 /** One HTTP delivery, as a vendor would send it. */
 export interface Delivery {
@@ -21,7 +26,7 @@ export interface NodeSetup {
 	credentials?: Record<string, IDataObject>;
 	/** The node's static data; pass the same object to later deliveries to share the dedupe window. */
 	staticData?: IDataObject;
-	/** Workflow, node and mode, as n8n names them; without it the context offers no workflow, as in older n8n. */
+	/** Workflow, node and mode, as n8n names them; without it, a workflow of its own per static data object. */
 	scope?: { workflowId: string; nodeId: string; mode: 'webhook' | 'manual' };
 }
 
@@ -34,6 +39,18 @@ export interface Observed {
 	items?: IDataObject[];
 	logs: Array<{ level: string; message: string }>;
 	raw: IWebhookResponseData;
+}
+
+/**
+ * A workflow per static data object: n8n keeps static data per workflow, and the triggers name their
+ * dedupe window by workflow, node and mode, so deliveries sharing static data share a workflow.
+ */
+const workflowIds = new WeakMap<IDataObject, string>();
+let workflows = 0;
+function workflowIdOf(staticData: IDataObject): string {
+	let id = workflowIds.get(staticData);
+	if (!id) workflowIds.set(staticData, (id = `workflow-${++workflows}`));
+	return id;
 }
 
 class FakeResponse {
@@ -88,36 +105,52 @@ export async function deliver(node: INodeType, setup: NodeSetup, delivery: Deliv
 	}
 	const res = new FakeResponse();
 	const logs: Observed['logs'] = [];
-	const log = (level: string) => (message: string) => logs.push({ level, message });
-	const parameters = setup.parameters ?? {};
 	const staticData = setup.staticData ?? {};
+	const scope = setup.scope ?? { workflowId: workflowIdOf(staticData), nodeId: 'node-1', mode: 'webhook' as const };
 
-	const context = {
-		getRequestObject: () => ({ rawBody, socket: { remoteAddress: delivery.remoteAddress ?? '127.0.0.1' }, headers }),
-		getResponseObject: () => res,
-		getHeaderData: () => headers,
-		getQueryData: () => delivery.query ?? {},
-		getBodyData: () => (body ?? {}) as IDataObject,
-		getNodeParameter: (name: string, fallback?: unknown) => {
-			if (name in parameters) return parameters[name];
-			if (fallback === undefined) throw new Error(`Could not get parameter "${name}"`);
-			return fallback;
-		},
-		getCredentials: async (type: string) => {
-			const credential = setup.credentials?.[type];
-			if (!credential) throw new Error(`Node does not have any credentials set for "${type}"`);
-			return credential;
-		},
-		getWorkflowStaticData: () => staticData,
-		getNode: () => ({ id: setup.scope?.nodeId, name: 'Trigger', type: 'test', typeVersion: 1, parameters }),
-		...(setup.scope && {
-			getWorkflow: () => ({ id: setup.scope?.workflowId, name: 'Test', active: true }),
-			getMode: () => setup.scope?.mode,
-		}),
-		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-	} as unknown as IWebhookFunctions;
+	registerServices();
+	const { workflow, node: workflowNode } = workflowWith({
+		nodeType: node,
+		parameters: (setup.parameters ?? {}) as INodeParameters,
+		credentialTypes: Object.keys(setup.credentials ?? {}),
+		workflowId: scope.workflowId,
+		nodeId: scope.nodeId,
+		staticData,
+	});
+	// The request and response are express objects made by n8n's webhook server, which parses the body
+	// and keeps the bytes as rawBody before it calls the node; they cannot be made without that server.
+	const request = {
+		rawBody,
+		body: body ?? {},
+		headers,
+		query: delivery.query ?? {},
+		params: {},
+		method: 'POST',
+		socket: { remoteAddress: delivery.remoteAddress ?? '127.0.0.1' },
+	};
+	const additionalData = additionalDataWith(
+		{ decrypted: (type) => setup.credentials?.[type] as ICredentialDataDecryptedObject | undefined },
+		{ httpRequest: request as never, httpResponse: res as never },
+	);
+	const webhookDescription = node.description.webhooks?.[0] ?? { name: 'default', httpMethod: 'POST', path: 'webhook' };
+	const context = new WebhookContext(
+		workflow,
+		workflowNode,
+		additionalData,
+		scope.mode,
+		{
+			httpMethod: 'POST',
+			node: workflowNode.name,
+			path: webhookDescription.path as string,
+			webhookDescription,
+			workflowId: scope.workflowId,
+			workflowExecuteAdditionalData: additionalData,
+		} as IWebhookData,
+		[],
+		null,
+	);
 
-	const raw = await node.webhook!.call(context);
+	const raw = await withLogs(logs, () => node.webhook!.call(context));
 	const items = raw.workflowData ? raw.workflowData[0].map((item) => item.json) : undefined;
 	if (res.sent) return { status: res.statusCode, body: res.body, headers: res.headers, items, logs, raw };
 	if (!raw.workflowData) {

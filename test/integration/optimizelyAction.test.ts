@@ -75,7 +75,7 @@ describe('Optimizely Campaign: Create', () => {
 		expect((type.options ?? []).map((option) => ('value' in option ? option.value : undefined)).sort()).toEqual(
 			['archive', 'blocklist', 'bounce', 'click', 'confirmedoptin', 'doubleoptin', 'filteredbyblocklist', 'open', 'sent', 'singleoptin', 'spamcomplaint', 'unsubscribe'].sort(),
 		);
-		const { items } = await run(op('create', { targetUrl: TARGET, eventType: 'archive' }));
+		const { items } = await run(op('create', { targetUrl: TARGET, eventType: 'archive', authentication: 'none' }));
 		expect(items[0].type).toBe('archived');
 	});
 

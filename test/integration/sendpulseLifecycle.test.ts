@@ -194,12 +194,20 @@ describe('SendPulse Trigger: registration by API', () => {
 		expect(api.requests).toHaveLength(0);
 	});
 
-	it('switching to manual setup after publishing by API still removes what it registered', async () => {
+	// In n8n the SendPulse API credential is shown, and so given to the node, only with registration by API:
+	// after switching to manual setup, unpublishing cannot reach SendPulse. It says so and where to clean up.
+	it('switching to manual setup after publishing by API leaves what it registered, and says where to remove it', async () => {
 		const { setup } = trigger();
 		await publish(setup);
 		const manual = trigger({ registration: 'manual' }, setup.staticData);
-		expect(await runLifecycle(node, 'delete', manual.setup)).toBe(true);
-		expect(mine()).toEqual([]);
+		expect(await runLifecycle(node, 'delete', manual.setup)).toBe(false);
+		expect(manual.logs).toEqual([
+			{
+				level: 'warn',
+				message: "SendPulse: could not remove this trigger's webhooks (Credentials not found). Remove them under Account Settings → API in SendPulse.",
+			},
+		]);
+		expect(mine()).toEqual(['open', 'redirect']);
 	});
 });
 

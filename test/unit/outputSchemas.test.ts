@@ -13,6 +13,7 @@ import type { ZodTypeAny } from 'zod';
 import { SendPulseApi } from '../../credentials/SendPulseApi.credentials';
 import { OptimizelyCampaign } from '../../nodes/OptimizelyCampaign/OptimizelyCampaign.node';
 import { OptimizelyCampaignTrigger } from '../../nodes/OptimizelyCampaign/OptimizelyCampaignTrigger.node';
+import { REGISTRATION_KEY } from '../../nodes/OptimizelyCampaign/events';
 import { outputSchemas as optimizelySchemas } from '../../nodes/OptimizelyCampaign/output';
 import { PersonaclickTrigger } from '../../nodes/Personaclick/PersonaclickTrigger.node';
 import { outputSchemas as personaclickSchemas } from '../../nodes/Personaclick/output';
@@ -25,7 +26,7 @@ import { SendPulseTrigger } from '../../nodes/SendPulse/SendPulseTrigger.node';
 import { outputSchemas as sendPulseSchemas } from '../../nodes/SendPulse/output';
 import type { NodeOutputSchemas, OutputSchemas } from '../../nodes/shared/items';
 import { runAction } from '../helpers/execute';
-import { type Delivery, deliver } from '../helpers/webhook';
+import { basicAuthHeader, type Delivery, deliver } from '../helpers/webhook';
 import { action, useOptimizelyMock } from '../integration/optimizelySetup';
 import { startSendPulseMock } from '../mocks/sendpulseApi';
 
@@ -102,6 +103,8 @@ interface Case {
 	node: INodeType;
 	parameters: IDataObject;
 	delivery: Delivery;
+	/** The node's static data, when the trigger keeps its secret there. */
+	staticData?: IDataObject;
 	/** What the vendor sent, for telling its fields from ours. */
 	sent: unknown;
 }
@@ -123,12 +126,24 @@ const personaclickCases = (): Case[] => {
 	].map(({ label, body }, index) => jsonCase(label, node, {}, body, index));
 };
 
+// The Optimizely trigger has no authentication parameter: it always checks the user and password it
+// registered, so its cases are registered and send them.
+const OPTIMIZELY_USER = 'n8n-output-schemas';
+const OPTIMIZELY_PASSWORD = 'output-schemas-password';
+
 const optimizelyCases = (): Case[] => {
 	const node = new OptimizelyCampaignTrigger();
+	const authorization = basicAuthHeader(OPTIMIZELY_USER, OPTIMIZELY_PASSWORD);
 	return [
 		...fixtureFiles('optimizely').map((file) => ({ label: file, body: readJson(file) })),
 		...simulatorEvents('optimizely').map(([name, body]) => ({ label: `simulator ${name}`, body })),
-	].map(({ label, body }, index) => jsonCase(label, node, { events: [] }, body, index));
+	]
+		.map(({ label, body }, index) => jsonCase(label, node, { events: [] }, body, index))
+		.map((item) => ({
+			...item,
+			delivery: { ...item.delivery, headers: { authorization } },
+			staticData: { [REGISTRATION_KEY]: { basicAuth: { user: OPTIMIZELY_USER, password: OPTIMIZELY_PASSWORD }, webhooks: {} } },
+		}));
 };
 
 const prodegeCases = (): Case[] => {
@@ -202,9 +217,9 @@ describe('Trigger items fit the output schema n8n is given', () => {
 		const schema = triggerSchema(name);
 		let emitted = 0;
 		const problems: string[] = [];
-		for (const { label, node, parameters, delivery, sent } of cases()) {
+		for (const { label, node, parameters, delivery, sent, staticData } of cases()) {
 			expect(node.description.name).toBe(name);
-			const observed = await deliver(node, { parameters }, delivery);
+			const observed = await deliver(node, { parameters, staticData }, delivery);
 			const items = observed.items ?? [];
 			emitted += items.length;
 			problems.push(...problemsOf(items, schema, sent).map((problem) => `${label}: ${problem}`));
