@@ -3,6 +3,7 @@ export * from './decode';
 export * from './dedupe';
 export * from './ipAllowlist';
 export * from './lifecycle';
+export * from './listed';
 export * from './pipeline';
 export * from './properties';
 export * from './publicUrl';

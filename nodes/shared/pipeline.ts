@@ -18,6 +18,7 @@ import {
 import { type BodyFormat, type Decoded, decodeBody, splitBatch } from './decode';
 import { DEFAULT_DEDUPE_WINDOW, DedupeWindow, MAX_DEDUPE_WINDOW } from './dedupe';
 import type { Verdict } from './secure';
+import { type ListedField, logUnlisted } from './listed';
 import { type EventRejection, validateEvents } from './validate';
 
 /** What one delivery came to, for the vendor's answer and for the log. */
@@ -81,6 +82,8 @@ export interface TriggerDeclaration<TEvent extends object> {
 	/** Stable across redeliveries of the same event: the dedupe key. */
 	eventKey(event: TEvent): string;
 	filters?: ReadonlyArray<EventFilter<TEvent>>;
+	/** Fields with documented values: an event with another value is emitted all the same, and logged once. */
+	listed?: ReadonlyArray<ListedField<TEvent>>;
 	/**
 	 * The item's JSON: the vendor's fields, plus normalised extras. The event is the delivery's own object,
 	 * made by validation and used for nothing else, so this may add to it and return it.
@@ -247,6 +250,7 @@ export async function handleDelivery<TEvent extends object>(
 	for (const rejection of rejected) {
 		this.logger.warn(`${vendor} webhook event ${rejection.index} rejected: ${rejection.errors.join('; ')}`);
 	}
+	if (declaration.listed) for (const { event } of valid) logUnlisted(this.logger, vendor, declaration.listed, event);
 
 	// 5. Filter. An empty selection lets everything through.
 	const selections: Array<{ filter: EventFilter<TEvent>; selected: Set<string> }> = [];
