@@ -34,7 +34,7 @@ if (onlyAt !== -1 && !['inprocess', 'e2e'].includes(only)) {
 	process.stderr.write(`bench: --only takes inprocess or e2e; got "${only ?? ''}"\n`);
 	process.exit(2);
 }
-const e2eArgs = argv.filter((arg, i) => arg !== '--quick' && i !== onlyAt && i !== onlyAt + 1);
+const e2eArgs = argv.filter((arg, i) => arg !== '--quick' && (onlyAt === -1 || (i !== onlyAt && i !== onlyAt + 1)));
 const e2eJson = e2eArgs.includes('--json') ? e2eArgs[e2eArgs.indexOf('--json') + 1] : join(RESULTS, 'latest-e2e.json');
 const inprocessJson = join(RESULTS, 'latest-inprocess.json');
 
