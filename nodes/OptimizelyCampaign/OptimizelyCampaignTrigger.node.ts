@@ -9,7 +9,7 @@ import {
 
 import { deliveryWebhook, handleDelivery, kitOptions, optionsCollection, responseModeProperty } from '../shared';
 import { DEFAULT_TIMEOUT_MS } from './api';
-import { EVENT_TYPE_OPTIONS, optimizelyTrigger } from './events';
+import { EVENT_TYPE_OPTIONS, optimizelyTriggerFor } from './events';
 import { checkExists, create, delete as remove } from './registration';
 
 export class OptimizelyCampaignTrigger implements INodeType {
@@ -41,7 +41,7 @@ export class OptimizelyCampaignTrigger implements INodeType {
 				options: EVENT_TYPE_OPTIONS,
 				default: [],
 				required: true,
-				description: 'The event types to react to. Each one becomes one webhook in Optimizely Campaign.',
+				description: 'The event types to react to. Each one becomes one webhook in Optimizely Campaign. An event of a type this node does not list yet that arrives on one of them is passed on too.',
 			},
 			responseModeProperty,
 			optionsCollection([
@@ -81,6 +81,7 @@ export class OptimizelyCampaignTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleDelivery.call(this, optimizelyTrigger);
+		// An event of a type the package does not list passes the Events filter: see optimizelyTriggerFor.
+		return await handleDelivery.call(this, optimizelyTriggerFor(this.getNodeParameter('events', [])));
 	}
 }
