@@ -9,7 +9,7 @@ import {
 
 import { deliveryWebhook, handleDelivery, kitOptions, optionsCollection, responseModeProperty } from '../shared';
 import { DEFAULT_TIMEOUT_MS } from './api';
-import { EVENT_TYPE_OPTIONS, optimizelyTriggerFor } from './events';
+import { EVENT_TYPE_OPTIONS, optimizelyTrigger } from './events';
 import { checkExists, create, delete as remove } from './registration';
 
 export class OptimizelyCampaignTrigger implements INodeType {
@@ -81,7 +81,6 @@ export class OptimizelyCampaignTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		// An event of a type the package does not list passes the Events filter: see optimizelyTriggerFor.
-		return await handleDelivery.call(this, optimizelyTriggerFor(this.getNodeParameter('events', [])));
+		return await handleDelivery.call(this, optimizelyTrigger);
 	}
 }

@@ -285,23 +285,9 @@ async function registeredBasicAuth(this: IWebhookFunctions): Promise<BasicAuthSe
 export const eventsFilter: EventFilter<OptimizelyEvent> = {
 	parameter: 'events',
 	value: (event) => canonicalType(event.type),
+	// The selection is also what is registered, so it cannot name a type this package does not list yet.
+	passesUnlisted: KNOWN_TYPES,
 };
-
-/**
- * The declaration for one delivery, given the Events selection. A type the package does not list came on a
- * webhook registered for a selected type (each webhook carries one), and Events cannot name it, so it must
- * pass the filter: its filter value is read as the first type selected, which the kit's filter lets through.
- * Documented types are filtered as selected. With nothing selected, nothing is filtered.
- */
-export function optimizelyTriggerFor(selected: unknown): TriggerDeclaration<OptimizelyEvent> {
-	const picked = Array.isArray(selected) ? selected : typeof selected === 'string' && selected ? [selected] : [];
-	const passes = picked.find((type): type is string => typeof type === 'string');
-	if (passes === undefined) return optimizelyTrigger;
-	return {
-		...optimizelyTrigger,
-		filters: [{ parameter: eventsFilter.parameter, value: (event) => (KNOWN_TYPES.has(event.type) ? eventsFilter.value(event) : passes) }],
-	};
-}
 
 export const optimizelyTrigger: TriggerDeclaration<OptimizelyEvent> = {
 	vendor: 'Optimizely Campaign',
