@@ -41,7 +41,7 @@ export class OptimizelyCampaignTrigger implements INodeType {
 				options: EVENT_TYPE_OPTIONS,
 				default: [],
 				required: true,
-				description: 'The event types to react to. Each one becomes one webhook in Optimizely Campaign.',
+				description: 'The event types to react to. Each one becomes one webhook in Optimizely Campaign. An event of a type this node does not list yet that arrives on one of them is passed on too.',
 			},
 			responseModeProperty,
 			optionsCollection([

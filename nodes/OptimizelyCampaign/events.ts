@@ -1,14 +1,16 @@
 import type { IDataObject, INodePropertyOptions, IWebhookFunctions } from 'n8n-workflow';
 import { randomBytes } from 'crypto';
-import { z } from 'zod';
+import { z, type ZodType, type ZodTypeDef } from 'zod';
 
 import {
 	type BasicAuthSecret,
+	type EventFilter,
 	type ResponseContract,
 	type TriggerDeclaration,
 	splitBatch,
 	stableJson,
 	summaryBody,
+	knownOr,
 	unauthorizedReply,
 } from '../shared';
 import { kitItemFields } from '../shared/items';
@@ -107,7 +109,8 @@ const interaction = common.extend({
 const undocumented = (type: z.ZodLiteral<string> | z.ZodEnum<[string, ...string[]]>) =>
 	common.partial({ created: true }).extend({ type, id: textOrNumber.optional() });
 
-export const optimizelyEventSchema = z.discriminatedUnion('type', [
+/** The event types the package documents, with the API's "archived". */
+const knownEventSchema = z.discriminatedUnion('type', [
 	interaction.extend({ type: z.literal('open') }),
 	interaction.extend({ type: z.literal('click'), link: z.string().optional(), linkId: numericId.optional() }),
 	common.extend({
@@ -139,7 +142,51 @@ export const optimizelyEventSchema = z.discriminatedUnion('type', [
 	undocumented(z.literal('filteredbyblocklist')),
 ]);
 
-export type OptimizelyEvent = z.infer<typeof optimizelyEventSchema>;
+/** Every `type` the package knows: the twelve event types and the API's "archived". */
+export const KNOWN_TYPES: ReadonlySet<string> = new Set<string>([...EVENT_TYPES, 'archived']);
+
+/**
+ * An event of a type the package does not list (Optimizely may add types): kept as sent, its fields typed as
+ * for any event. It must carry what tells it apart from other events, since its dedupe key is made of it: an
+ * `id`, or a `mailId`, a `recipientId` and a `created` time, as opens and clicks are told apart.
+ */
+const unlistedEventSchema = common
+	.partial({ created: true })
+	.extend({ type: z.string().min(1), id: textOrNumber.optional() })
+	.superRefine((event, ctx) => {
+		if (event.id !== undefined) return;
+		const missing = (['mailId', 'recipientId', 'created'] as const).filter((field) => event[field] === undefined);
+		if (missing.length === 0) return;
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			path: ['id'],
+			message: `Required for type ${event.type}, which this package does not list, unless mailId, recipientId and created are sent (missing: ${missing.join(', ')})`,
+		});
+	});
+
+type KnownEvent = z.infer<typeof knownEventSchema>;
+type UnlistedEvent = z.infer<typeof unlistedEventSchema>;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * One event: a documented type is validated as documented (with its own messages); a `type` that is other text
+ * is an event of a type this package does not list, emitted as sent if it can be told apart. A missing or
+ * non-text `type` is refused as before, with the documented types named.
+ */
+export const optimizelyEventSchema: ZodType<KnownEvent | UnlistedEvent, ZodTypeDef, unknown> = z
+	.unknown()
+	.transform((value, ctx): KnownEvent | UnlistedEvent => {
+		const type = isRecord(value) ? value.type : undefined;
+		const schema = typeof type === 'string' && type.length > 0 && !KNOWN_TYPES.has(type) ? unlistedEventSchema : knownEventSchema;
+		const parsed = schema.safeParse(value);
+		if (parsed.success) return parsed.data;
+		for (const issue of parsed.error.issues) ctx.addIssue(issue);
+		return z.NEVER;
+	});
+
+export type OptimizelyEvent = KnownEvent | UnlistedEvent;
 
 /**
  * The dedupe key: stable across redeliveries, whose `attempt` grows. The vendor's id where the event has
@@ -164,21 +211,29 @@ export function optimizelyItem(event: OptimizelyEvent): IDataObject {
 
 /**
  * The item: the event's fields as sent (the set depends on its type), plus `createdIso` when it has a
- * `created` time. Its `type` keeps the vendor's spelling ("archived"); `eventName` is always "archive".
+ * `created` time. Its `type` keeps the vendor's spelling ("archived"); `eventName` is always "archive". A type
+ * the package does not list is accepted, as sent.
  */
-export const optimizelyItemSchema = optimizelyEventSchema.and(
-	z
-		.object({
-			createdIso: z.string().optional().describe('created (epoch milliseconds) as ISO 8601 in UTC'),
-			...kitItemFields(z.enum(EVENT_TYPES)),
-		})
-		.passthrough(),
-);
+const typeNamed = (what: string) =>
+	knownOr(EVENT_TYPES).describe(`${what}: ${EVENT_TYPES.join(', ')}, or another type Optimizely Campaign adds`);
+
+export const optimizelyItemSchema = z
+	.union([knownEventSchema, common.partial({ created: true }).extend({ type: typeNamed('The event type'), id: textOrNumber.optional() })])
+	.and(
+		z
+			.object({
+				createdIso: z.string().optional().describe('created (epoch milliseconds) as ISO 8601 in UTC'),
+				...kitItemFields(typeNamed('The event type, "archived" read as "archive"')),
+			})
+			.passthrough(),
+	);
 
 /**
  * Anything but 200 makes Optimizely Campaign resend the whole batch every 10 seconds for 3 days. So a
- * batch from an authenticated sender is answered 200 even when some or all of its events are invalid:
- * a resend would be just as invalid. The rejects are logged.
+ * delivery from an authenticated sender is answered 200 whenever a resend could not fare better: some or
+ * all of its events invalid, a body the trigger cannot read, more than 100 events. Each is logged (the kit
+ * logs every refusal) and dropped. Only a caller that fails authentication gets another answer, 401: a
+ * re-published workflow, with a new password, can then take the resends.
  */
 const taken: ResponseContract['accepted'] = (outcome) => ({ status: 200, body: summaryBody(outcome) });
 
@@ -190,7 +245,10 @@ export const optimizelyResponses: ResponseContract = {
 		status: 200,
 		body: summaryBody(outcome, 'No event in the delivery is valid; it was logged and dropped'),
 	}),
-	undecodable: (reason) => ({ status: 400, body: { success: false, error: `Cannot read the delivery: ${reason}` } }),
+	undecodable: (reason) => ({
+		status: 200,
+		body: { success: false, error: `Cannot read the delivery: ${reason}; it was logged and dropped` },
+	}),
 	unauthorized: unauthorizedReply,
 };
 
@@ -223,6 +281,14 @@ async function registeredBasicAuth(this: IWebhookFunctions): Promise<BasicAuthSe
 	return { user: randomBytes(16).toString('hex'), password: randomBytes(32).toString('hex') };
 }
 
+/** The Events filter, as the kit applies it: a documented type passes when it is selected. */
+export const eventsFilter: EventFilter<OptimizelyEvent> = {
+	parameter: 'events',
+	value: (event) => canonicalType(event.type),
+	// The selection is also what is registered, so it cannot name a type this package does not list yet.
+	passesUnlisted: KNOWN_TYPES,
+};
+
 export const optimizelyTrigger: TriggerDeclaration<OptimizelyEvent> = {
 	vendor: 'Optimizely Campaign',
 	schema: optimizelyEventSchema,
@@ -230,7 +296,8 @@ export const optimizelyTrigger: TriggerDeclaration<OptimizelyEvent> = {
 		format === 'json' ? splitBatch(payload) : `Optimizely Campaign sends JSON, and this body is ${format}`,
 	eventName: (event) => canonicalType(event.type),
 	eventKey: optimizelyEventKey,
-	filters: [{ parameter: 'events', value: (event) => canonicalType(event.type) }],
+	filters: [eventsFilter],
+	listed: [{ field: 'type', known: KNOWN_TYPES, value: (event) => event.type }],
 	toItem: optimizelyItem,
 	responses: optimizelyResponses,
 	maxEvents: MAX_BATCH,

@@ -72,7 +72,7 @@ export class PersonaclickTrigger implements INodeType {
 					{ name: 'RFM Segment Recalculated', value: 'segment_recalculated_rfm', description: 'An RFM segment was recalculated' },
 				],
 				default: [],
-				description: 'Which jobs to react to. Leave empty for all.',
+				description: 'Which jobs to react to. Leave empty for all, including operations Personaclick adds that this node does not list yet.',
 			},
 			{
 				displayName: 'Statuses',
@@ -85,7 +85,7 @@ export class PersonaclickTrigger implements INodeType {
 					{ name: 'Success', value: 'success', description: 'The job finished without errors' },
 				],
 				default: [],
-				description: 'Which outcomes to react to. Leave empty for all.',
+				description: 'Which outcomes to react to. Leave empty for all, including statuses Personaclick adds that this node does not list yet.',
 			},
 			responseModeProperty,
 			optionsCollection(kitOptions),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { TriggerDeclaration } from '../shared';
-import { standardResponses } from '../shared';
+import { knownOr, standardResponses } from '../shared';
 import { kitItemFields } from '../shared/items';
 
 export const OPERATIONS = [
@@ -26,8 +26,10 @@ const TASK_AND_SEGMENT = ['task_id', 'segment_id'];
 const SEGMENT = ['segment_id'];
 const BULK_CAMPAIGN = ['bulk_campaign_id'];
 
-/** Which id fields each operation must carry, by status where it differs. */
-const REQUIRED_IDS: Record<(typeof OPERATIONS)[number], (status: string) => readonly string[]> = {
+type Operation = (typeof OPERATIONS)[number];
+
+/** Which id fields each documented operation must carry with a documented status, by status where it differs. */
+const REQUIRED_IDS: Record<Operation, (status: string) => readonly string[]> = {
 	// A failed product import names the product, and carries no task id.
 	import_products: (status) => (status === 'error' ? ITEM : TASK),
 	import_segment: () => TASK_AND_SEGMENT,
@@ -36,13 +38,45 @@ const REQUIRED_IDS: Record<(typeof OPERATIONS)[number], (status: string) => read
 	bulk_campaign: () => BULK_CAMPAIGN,
 };
 
+/** The ids each documented operation carries with any of its statuses. */
+const OPERATION_IDS: Record<Operation, readonly string[]> = {
+	import_products: ['task_id', 'item_id'],
+	import_segment: TASK_AND_SEGMENT,
+	segment_recalculated_dynamic: SEGMENT,
+	segment_recalculated_rfm: SEGMENT,
+	bulk_campaign: BULK_CAMPAIGN,
+};
+
 const ID_FIELDS = ['task_id', 'segment_id', 'item_id', 'bulk_campaign_id'] as const;
+
+const KNOWN_OPERATIONS: ReadonlySet<string> = new Set(OPERATIONS);
+const KNOWN_STATUSES: ReadonlySet<string> = new Set(STATUSES);
+
+const isOperation = (operation: string): operation is Operation => KNOWN_OPERATIONS.has(operation);
+
+/** A documented value, or any other non-empty text, kept as sent (Personaclick may add operations and statuses). */
+const listedText = <T extends string>(known: readonly [T, ...T[]]) =>
+	knownOr(known).refine((value) => value.length > 0, { message: 'Expected a non-empty string' });
+
+/**
+ * The ids an event must carry to be told apart from other events (its dedupe key is made of them): with a
+ * documented operation and status, the ones Personaclick documents; with a status it does not list, at least one
+ * of the ids the operation carries; with an operation it does not list, at least one id of any kind.
+ */
+function missingIds(event: { operation: string; status: string } & Partial<Record<(typeof ID_FIELDS)[number], string>>): string[] {
+	const { operation, status } = event;
+	if (isOperation(operation) && KNOWN_STATUSES.has(status)) {
+		return REQUIRED_IDS[operation](status).filter((field) => event[field as (typeof ID_FIELDS)[number]] === undefined);
+	}
+	const any = isOperation(operation) ? OPERATION_IDS[operation] : ID_FIELDS;
+	return any.some((field) => event[field as (typeof ID_FIELDS)[number]] !== undefined) ? [] : [any.join(' or ')];
+}
 
 export const personaclickEventSchema = z
 	.object({
-		operation: z.enum(OPERATIONS),
+		operation: listedText(OPERATIONS),
 		// The vendor's prose spells it "succes"; emit the spelling its examples use.
-		status: z.preprocess((value) => (value === 'succes' ? 'success' : value), z.enum(STATUSES)),
+		status: z.preprocess((value) => (value === 'succes' ? 'success' : value), listedText(STATUSES)),
 		message: z.string().optional(),
 		task_id: id.optional(),
 		segment_id: id.optional(),
@@ -51,30 +85,37 @@ export const personaclickEventSchema = z
 	})
 	.passthrough()
 	.superRefine((event, ctx) => {
-		for (const field of REQUIRED_IDS[event.operation](event.status)) {
-			if (event[field as (typeof ID_FIELDS)[number]] === undefined) {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					path: [field],
-					message: `Required for ${event.operation} with status ${event.status}`,
-				});
-			}
+		const listed = isOperation(event.operation) && KNOWN_STATUSES.has(event.status);
+		for (const field of missingIds(event)) {
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				path: [field],
+				message: listed
+					? `Required for ${event.operation} with status ${event.status}`
+					: `Required (one of them) for operation ${event.operation} with status ${event.status}, a pair this package does not list`,
+			});
 		}
 	});
 
 export type PersonaclickEvent = z.infer<typeof personaclickEventSchema>;
 
-/** The item: the event as validated (ids as text, "succes" spelled "success"), with every field sent. */
+/**
+ * The item: the event as validated (ids as text, "succes" spelled "success"), with every field sent. Operations
+ * and statuses list the documented values and accept others, which Personaclick may add.
+ */
+const operationField = () =>
+	knownOr(OPERATIONS).describe(`Which job ended: ${OPERATIONS.join(', ')}, or another operation Personaclick adds`);
+
 export const personaclickItemSchema = z
 	.object({
-		operation: z.enum(OPERATIONS).describe('Which job ended'),
-		status: z.enum(STATUSES).describe('How it ended'),
+		operation: operationField(),
+		status: knownOr(STATUSES).describe(`How it ended: ${STATUSES.join(', ')}, or another status Personaclick adds`),
 		message: z.string().optional().describe('What Personaclick says about it, for failures mostly'),
 		task_id: z.string().optional().describe('The import task'),
 		segment_id: z.string().optional().describe('The segment imported or recalculated'),
 		item_id: z.string().optional().describe('The product that failed to import'),
 		bulk_campaign_id: z.string().optional().describe('The bulk campaign'),
-		...kitItemFields(z.enum(OPERATIONS)),
+		...kitItemFields(operationField()),
 	})
 	.passthrough();
 
@@ -87,9 +128,14 @@ export const personaclick: TriggerDeclaration<PersonaclickEvent> = {
 		for (const field of ID_FIELDS) if (event[field] !== undefined) key += `|${field}=${event[field]}`;
 		return key;
 	},
+	// A value the package does not list is emitted as sent; a filter that names other values leaves it out.
 	filters: [
 		{ parameter: 'operations', value: (event) => event.operation },
 		{ parameter: 'statuses', value: (event) => event.status },
+	],
+	listed: [
+		{ field: 'operation', known: KNOWN_OPERATIONS, value: (event) => event.operation },
+		{ field: 'status', known: KNOWN_STATUSES, value: (event) => event.status },
 	],
 	responses: standardResponses,
 };

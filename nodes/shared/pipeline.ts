@@ -68,6 +68,11 @@ export interface EventFilter<TEvent> {
 	/** A multi-select parameter of the node; an empty selection lets everything through. */
 	parameter: string;
 	value(event: TEvent): string | undefined;
+	/**
+	 * The values the selection can name. When set, an event whose value is not among them passes whatever the
+	 * selection: for a parameter that cannot be left empty, so that a value the vendor added is not lost.
+	 */
+	passesUnlisted?: ReadonlySet<string>;
 }
 
 /** Everything the kit needs to know about a vendor. */
@@ -263,7 +268,12 @@ export async function handleDelivery<TEvent extends object>(
 	const wanted =
 		selections.length === 0
 			? valid
-			: valid.filter(({ event }) => selections.every(({ filter, selected }) => selected.has(filter.value(event) ?? '')));
+			: valid.filter(({ event }) =>
+					selections.every(({ filter, selected }) => {
+						const value = filter.value(event) ?? '';
+						return selected.has(value) || (filter.passesUnlisted !== undefined && !filter.passesUnlisted.has(value));
+					}),
+				);
 
 	// 6. Deduplicate: within the delivery always; across deliveries only when answering at once, since
 	// with "when last node finishes" a redelivery follows a failed run and must run again.

@@ -1,5 +1,5 @@
 import { type OptimizelyMock, startOptimizelyMock } from '../mocks/optimizelyApi';
-import { N8n, describeBuilt, eventually, itemsOf, loadExample, simulate, variant } from './support/n8n';
+import { N8n, describeBuilt, eventually, itemsOf, loadExample, post, simulate, variant } from './support/n8n';
 
 const TRIGGER = 'Optimizely Campaign Trigger';
 
@@ -59,6 +59,34 @@ describeBuilt('optimizelyCampaignTrigger', 'Optimizely Campaign Trigger in a rea
 		const [answer] = simulate('optimizely', 'click', workflow.url, ['--user', 'someone', '--password', 'wrong-password-1']);
 		expect(answer.status).toBe(401);
 		expect(await n8n.settledExecutions(workflow.id, 1)).toHaveLength(1);
+	});
+
+	it('answers 200 to an unreadable delivery from the registered caller, so Optimizely does not resend it, and starts no execution', async () => {
+		const [, user, , password] = basicAuth(workflow.url);
+		const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+		const before = (await n8n.executions(workflow.id)).length;
+		// What n8n passes to the trigger without reading it as JSON: a form, plain text, and JSON that is no batch of events.
+		const deliveries: Array<[string, string]> = [
+			['application/x-www-form-urlencoded', 'type=open&mailId=M-1'],
+			['text/plain', 'not an Optimizely delivery'],
+			['application/json', '"just a string"'],
+			['application/json', JSON.stringify(Array.from({ length: 101 }, (_, index) => ({ type: 'open', mailId: `M-${index}`, recipientId: 'r', created: index })))],
+		];
+		for (const [type, body] of deliveries) {
+			const answer = await post(workflow.url, body, { 'content-type': type, authorization });
+			expect([type, answer.status]).toEqual([type, 200]);
+			expect(answer.body).toMatchObject({ success: false, error: expect.stringMatching(/^Cannot read the delivery: .*; it was logged and dropped$/) });
+		}
+		// JSON that does not parse never reaches the trigger: n8n answers it 422 itself.
+		const broken = await post(workflow.url, '[{"type":"open",', { 'content-type': 'application/json', authorization });
+		expect(broken.status).toBe(422);
+		expect(await n8n.settledExecutions(workflow.id, before)).toHaveLength(before);
+	});
+
+	it('answers 401, not 200, to an unreadable delivery from a wrong caller', async () => {
+		const answer = await post(workflow.url, 'type=open', { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('someone:wrong').toString('base64')}` });
+		expect(answer.status).toBe(401);
+		expect(answer.body).toEqual({ success: false, error: 'Unauthorized' });
 	});
 
 	it('creates no duplicate vendor webhook when n8n restarts with the workflow published', async () => {

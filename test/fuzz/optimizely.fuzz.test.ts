@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
+import { isDeepStrictEqual } from 'util';
 
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { optimizelyEventSchema, REGISTRATION_KEY } from '../../nodes/OptimizelyCampaign/events';
+import { EVENT_TYPES, optimizelyEventSchema, REGISTRATION_KEY } from '../../nodes/OptimizelyCampaign/events';
 import { OptimizelyCampaignTrigger } from '../../nodes/OptimizelyCampaign/OptimizelyCampaignTrigger.node';
-import { basicAuthHeader, type Delivery } from '../helpers/webhook';
-import { fuzzTrigger, oneEvent } from './harness';
+import { basicAuthHeader, deliver, type Delivery } from '../helpers/webhook';
+import { fuzzTrigger, oneEvent, onTheWire } from './harness';
 
 const USER = 'n8n-fuzz0a1b2c';
 const PASSWORD = 'fuzz-generated-password-Qk81xTq2';
@@ -25,6 +26,9 @@ const seeds: IDataObject[] = readdirSync(FIXTURES)
 const WITH_ID = ['sent', 'bounce', 'unsubscribe', 'spamcomplaint'];
 const INTERACTIONS = ['open', 'click'];
 const UNDOCUMENTED = ['singleoptin', 'confirmedoptin', 'doubleoptin', 'blocklist', 'archive', 'archived', 'filteredbyblocklist'];
+const KNOWN = [...WITH_ID, ...INTERACTIONS, ...UNDOCUMENTED];
+/** A type Optimizely might add: any non-empty text but the ones the package lists. */
+const unlistedType = fc.string({ minLength: 1, maxLength: 20 }).filter((type) => !KNOWN.includes(type));
 
 const isRecord = (value: unknown): value is IDataObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -68,7 +72,7 @@ const optionalCommon = fc.record(
 
 const validEvent: fc.Arbitrary<IDataObject> = fc
 	.record({
-		type: fc.constantFrom(...WITH_ID, ...INTERACTIONS, ...UNDOCUMENTED),
+		type: fc.oneof({ arbitrary: fc.constantFrom(...KNOWN), weight: 6 }, { arbitrary: unlistedType, weight: 1 }),
 		seq: fc.nat(),
 		created: fc.integer({ min: 0, max: 4_102_444_800_000 }),
 		idAsNumber: fc.boolean(),
@@ -81,7 +85,8 @@ const validEvent: fc.Arbitrary<IDataObject> = fc
 		// Start from the seed example's extra fields, then set what the type requires.
 		const event: IDataObject = { ...seed, ...common, type, created };
 		delete event.id;
-		if (INTERACTIONS.includes(type)) {
+		// An unlisted type is told apart like an open when its seq is even, by its id otherwise.
+		if (INTERACTIONS.includes(type) || (!KNOWN.includes(type) && seq % 2 === 0)) {
 			event.mailId = `MAIL-${seq}`;
 			event.recipientId = recipient;
 			if (type === 'click') event.link = `https://example.com/${text}`;
@@ -92,9 +97,21 @@ const validEvent: fc.Arbitrary<IDataObject> = fc
 		return event;
 	});
 
+/** An event of a type the package does not list, without what would tell it apart: no id, and not all of mailId, recipientId and created. */
+const unidentifiedEvent: fc.Arbitrary<IDataObject> = fc
+	.tuple(validEvent, unlistedType, fc.subarray(['mailId', 'recipientId', 'created'], { maxLength: 2 }))
+	.map(([event, type, keep]) => {
+		const copy: IDataObject = { ...event, type };
+		delete copy.id;
+		for (const field of ['mailId', 'recipientId', 'created']) if (!keep.includes(field)) delete copy[field];
+		return copy;
+	});
+
 const invalidEvent: fc.Arbitrary<unknown> = fc.oneof(
-	// An event type Optimizely Campaign does not send.
-	validEvent.map((event) => ({ ...event, type: `x-${String(event.type)}` })),
+	// A type the package does not list, without an id or what opens are told apart by.
+	unidentifiedEvent,
+	// A type that is empty or not text.
+	validEvent.chain((event) => fc.constantFrom('', 7, null, ['sent']).map((type) => ({ ...event, type }))),
 	// Events with an id lose it; opens and clicks lose their mail id.
 	fc.record({ type: fc.constantFrom(...WITH_ID), created: fc.nat() }),
 	fc.record({ type: fc.constantFrom(...INTERACTIONS), created: fc.nat(), recipientId: fc.emailAddress() }),
@@ -159,13 +176,54 @@ fuzzTrigger({
 	invalidEvent,
 	accepts: (event) => optimizelyEventSchema.safeParse(event).success,
 	itemMatches: (item, event) => isRecord(event) && item.eventKey === keyOf(event),
-	// 200 for everything taken in, invalid events included (else Optimizely resends for 3 days); 400 for
-	// what cannot be read or is over 100 events; 401 for a wrong caller.
-	allowedStatuses: [200, 400, 401],
-	limit: { events: 100, status: 400 },
+	// 200 for everything from an authentic caller: invalid events, unreadable bodies and batches over 100 events
+	// included (anything else makes Optimizely resend for 3 days); 401 for a wrong caller.
+	allowedStatuses: [200, 401],
+	limit: { events: 100, status: 200 },
 	secrets: [PASSWORD, Buffer.from(`${USER}:${PASSWORD}`).toString('base64')],
 	resend: (event) => ({ ...event, attempt: (typeof event.attempt === 'number' ? event.attempt : 1) + 1 }),
 	checkAnswer: (observed, authentic) =>
-		// A refused caller learns nothing but that: no counts, no reasons.
-		authentic || JSON.stringify(observed.body) === JSON.stringify({ success: false, error: 'Unauthorized' }),
+		// An authentic caller always gets 200; a refused one learns nothing but that: no counts, no reasons.
+		authentic
+			? observed.status === 200
+			: observed.status === 401 && JSON.stringify(observed.body) === JSON.stringify({ success: false, error: 'Unauthorized' }),
+	more: (property) => {
+		const node = new OptimizelyCampaignTrigger();
+		const FIELDS = ['type', 'id', 'created', 'attempt', 'mailId', 'recipientId', 'createdIso', 'eventName', 'eventKey', 'requestMetadata', '__proto__'];
+		/** Fields Optimizely might add, of any JSON value. */
+		const extraFields = fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }).filter((name) => !FIELDS.includes(name)), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+		/** Events of unlisted types that can be told apart, with fields the package does not know. */
+		const unlisted = fc
+			.tuple(validEvent, unlistedType, extraFields)
+			.map(([event, type, extra]) => ({ ...extra, type, created: event.created, mailId: `MAIL-${String(event.id ?? event.mailId)}`, recipientId: 'r@example.com', ...(event.id === undefined ? {} : { id: event.id }) }));
+		/** The item the trigger documents: every field as it arrived, plus createdIso, eventName and eventKey. */
+		const expectedItem = (event: IDataObject): IDataObject => ({
+			...event,
+			...(typeof event.created === 'number' ? { createdIso: new Date(event.created).toISOString() } : {}),
+			eventName: event.type,
+			eventKey: keyOf(event),
+		});
+
+		it('emits each event of an unlisted type with unknown fields exactly once, every field kept, whatever Events names, and refuses those it cannot tell apart', async () => {
+			const cases = fc.tuple(
+				fc.uniqueArray(unlisted, { selector: keyOf, minLength: 1, maxLength: 8 }),
+				fc.array(unidentifiedEvent, { maxLength: 4 }),
+				fc.subarray([...EVENT_TYPES], { minLength: 1 }),
+				fc.infiniteStream(fc.boolean()),
+			);
+			await property('unlisted types and unknown fields', cases, async ([good, bad, events, coin]) => {
+				const sent: IDataObject[] = [...good];
+				for (const event of bad) sent.splice(coin.next().value ? 0 : sent.length, 0, event);
+				const registered = setup();
+				const result = await deliver(node, { ...registered, parameters: { events } }, { rawBody: JSON.stringify(sent), headers: { authorization: basicAuthHeader(USER, PASSWORD) } });
+				const items = result.items ?? [];
+				const each = good
+					.map((event) => onTheWire(event) as IDataObject)
+					.every((event) => items.filter((item) => isDeepStrictEqual({ ...item }, expectedItem(event))).length === 1);
+				const rejected = ((result.body as IDataObject).rejected as Array<{ index: number }>).map(({ index }) => index);
+				const refused = bad.map((event) => sent.indexOf(event)).sort((a, b) => a - b);
+				return result.status === 200 && items.length === good.length && each && isDeepStrictEqual(rejected, refused);
+			});
+		});
+	},
 });

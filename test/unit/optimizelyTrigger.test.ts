@@ -4,7 +4,7 @@ import { join } from 'path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { OptimizelyCampaignTrigger } from '../../nodes/OptimizelyCampaign/OptimizelyCampaignTrigger.node';
-import { EVENT_TYPES, REGISTRATION_KEY } from '../../nodes/OptimizelyCampaign/events';
+import { EVENT_TYPES, optimizelyItemSchema, REGISTRATION_KEY } from '../../nodes/OptimizelyCampaign/events';
 import { basicAuthHeader, deliver, type Delivery, type NodeSetup } from '../helpers/webhook';
 
 const FIXTURES = join(__dirname, '../fixtures/optimizely');
@@ -120,10 +120,15 @@ describe('Optimizely Campaign Trigger: batches', () => {
 		expect(new Set(result.items!.map((item) => item.eventKey)).size).toBe(100);
 	});
 
-	it('refuses a batch of 101, more than Optimizely sends', async () => {
+	it('drops a batch of 101, more than Optimizely sends, answering 200 so that it is not resent for three days', async () => {
 		const result = await send(registered(), { body: Array.from({ length: 101 }, (_, index) => sentEvent(index)) });
-		expect(result.status).toBe(400);
+		expect(result.status).toBe(200);
 		expect(result.items).toBeUndefined();
+		expect(result.body).toEqual({
+			success: false,
+			error: 'Cannot read the delivery: the delivery holds 101 events, more than the 100 Optimizely Campaign sends at most; it was logged and dropped',
+		});
+		expect(result.logs).toContainEqual({ level: 'warn', message: expect.stringMatching(/^Optimizely Campaign webhook body refused: the delivery holds 101 events/) });
 	});
 
 	it('takes a single object as a batch of one', async () => {
@@ -148,10 +153,30 @@ describe('Optimizely Campaign Trigger: batches', () => {
 		expect(result.body).toMatchObject({ success: false, rejected: [{ index: 0 }] });
 	});
 
-	it('refuses a body that is not JSON', async () => {
-		const result = await send(registered(), { rawBody: 'type=open', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-		expect(result.status).toBe(400);
+	it.each<[string, Delivery, RegExp]>([
+		['a form body', { rawBody: 'type=open', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, /Optimizely Campaign sends JSON, and this body is form/],
+		['an XML body', { body: { type: 'open' }, headers: { 'content-type': 'application/xml' } }, /this body is xml/],
+		['text that is not JSON', { body: 'type=open', headers: { 'content-type': 'text/plain' } }, /the body is not valid JSON/],
+		['bytes that are not JSON', { rawBody: Buffer.from([0xff, 0x00, 0x7b]), headers: { 'content-type': 'application/octet-stream' } }, /the body is not valid JSON/],
+		['an empty body', { rawBody: '' }, /the body is empty/],
+		['a body nested deeper than 1,000 levels', { rawBody: `${'['.repeat(1_001)}${']'.repeat(1_001)}` }, /nests deeper than 1000 levels/],
+	])('drops %s, which it cannot read: 200, logged, nothing emitted', async (_name, delivery, reason) => {
+		const result = await send(registered(), delivery);
+		expect(result.status).toBe(200);
 		expect(result.items).toBeUndefined();
+		expect(result.body).toEqual({ success: false, error: expect.stringMatching(/^Cannot read the delivery: .*; it was logged and dropped$/) });
+		expect((result.body as IDataObject).error).toMatch(reason);
+		const warnings = result.logs.filter((line) => line.level === 'warn').map((line) => line.message);
+		expect(warnings).toEqual([expect.stringMatching(/^Optimizely Campaign webhook body refused: /)]);
+		expect(warnings[0]).toMatch(reason);
+	});
+
+	it('answers JSON that is not an Optimizely payload 200, each part rejected and logged', async () => {
+		const result = await send(registered(), { body: [1, 'open', null, { hello: 'world' }] });
+		expect(result.status).toBe(200);
+		expect(result.items).toBeUndefined();
+		expect(result.body).toMatchObject({ success: false, received: 4, emitted: 0, rejected: [{ index: 0 }, { index: 1 }, { index: 2 }, { index: 3 }] });
+		expect(result.logs.filter((line) => line.level === 'warn')).toHaveLength(4);
 	});
 
 	it('accepts the types whose fields are not documented, with only a type', async () => {
@@ -159,6 +184,75 @@ describe('Optimizely Campaign Trigger: batches', () => {
 		expect(result.items?.map((item) => [item.eventName, item.createdIso])).toEqual([
 			['doubleoptin', '2021-03-30T12:52:43.000Z'],
 			['archive', undefined],
+		]);
+	});
+});
+
+describe('Optimizely Campaign Trigger: event types it does not list', () => {
+	const warnings = (logs: Array<{ level: string; message: string }>) =>
+		logs.filter(({ level, message }) => level === 'warn' && message.includes('does not list')).map(({ message }) => message);
+	const forwarded = { type: 'forward', id: 'fw-1', created: 1617108575391, mailingId: 10230355206, recipientId: 'a@b.c', forwardedTo: 2, extra: { nested: [1, 'x'] } };
+
+	it('emits an unlisted type as sent, every field kept, on a URL registered for another type', async () => {
+		const result = await send(registered({ events: ['open'] }), { body: [forwarded] });
+		expect(result.status).toBe(200);
+		expect(result.body).toMatchObject({ success: true, received: 1, emitted: 1, ignored: 0, rejected: [] });
+		expect(result.items).toEqual([{ ...forwarded, createdIso: '2021-03-30T12:49:35.391Z', eventName: 'forward', eventKey: 'forward|id=fw-1' }]);
+		expect(optimizelyItemSchema.safeParse(result.items![0]).success).toBe(true);
+	});
+
+	it('tells unlisted events without an id apart by mailId, recipientId and created, as opens', async () => {
+		const event = { type: 'view', mailId: 'M-1', recipientId: 42, created: 1 };
+		const setup = registered();
+		const first = await send(setup, { body: [event, { ...event, created: 2 }] });
+		expect(first.items?.map((item) => item.eventKey)).toEqual(['view|M-1|42|1', 'view|M-1|42|2']);
+		const resent = await send(setup, { body: [{ ...event, attempt: 2 }] });
+		expect(resent.status).toBe(200);
+		expect(resent.items).toBeUndefined();
+		expect(resent.body).toMatchObject({ duplicates: 1 });
+	});
+
+	it('still leaves out documented types that are not selected, counted as ignored', async () => {
+		const result = await send(registered({ events: ['open'] }), { body: [forwarded, sentEvent(1)] });
+		expect(result.items?.map((item) => item.type)).toEqual(['forward']);
+		expect(result.body).toMatchObject({ success: true, received: 2, emitted: 1, ignored: 1 });
+	});
+
+	it('logs each unlisted type once per process', async () => {
+		const setup = registered({ events: ['sent'] });
+		const first = await send(setup, { body: [{ ...forwarded, type: 'resubscribe' }, { ...forwarded, type: 'resubscribe', id: 'fw-2' }] });
+		expect(first.items).toHaveLength(2);
+		expect(warnings(first.logs)).toEqual([
+			'Optimizely Campaign sent type "resubscribe", a value this package does not list; the event is emitted with it as sent',
+		]);
+		const again = await send(setup, { body: [{ ...forwarded, type: 'resubscribe', id: 'fw-3' }] });
+		expect(again.items).toHaveLength(1);
+		expect(warnings(again.logs)).toEqual([]);
+	});
+
+	it('refuses an unlisted type without an id, or without mailId, recipientId and created: 200, logged', async () => {
+		const result = await send(registered(), { body: [{ type: 'forward', mailId: 'M-1', recipientId: 'a@b.c' }, { type: 'forward' }] });
+		expect(result.status).toBe(200);
+		expect(result.items).toBeUndefined();
+		expect(result.body).toMatchObject({
+			success: false,
+			rejected: [
+				{ index: 0, errors: ['id: Required for type forward, which this package does not list, unless mailId, recipientId and created are sent (missing: created)'] },
+				{ index: 1, errors: [expect.stringMatching(/^id: Required for type forward/)] },
+			],
+		});
+		expect(result.logs.filter((line) => /event \d rejected: id: Required for type forward/.test(line.message))).toHaveLength(2);
+	});
+
+	it('refuses a type that is missing, empty or not text, naming the documented types', async () => {
+		const result = await send(registered(), { body: [{ id: '1', created: 1 }, { type: '', id: '1', created: 1 }, { type: 7, id: '1', created: 1 }] });
+		expect(result.status).toBe(200);
+		expect(result.items).toBeUndefined();
+		const rejected = (result.body as IDataObject).rejected as Array<{ errors: string[] }>;
+		expect(rejected.map(({ errors }) => errors)).toEqual([
+			[expect.stringMatching(/^type: Invalid discriminator value. Expected 'open' \| 'click'/)],
+			[expect.stringMatching(/^type: Invalid discriminator value/)],
+			[expect.stringMatching(/^type: Invalid discriminator value/)],
 		]);
 	});
 });
@@ -176,6 +270,20 @@ describe('Optimizely Campaign Trigger: who may call', () => {
 		const result = await deliver(node, registered(), { body: sentEvent(1) });
 		expect(result.status).toBe(401);
 		expect(result.items).toBeUndefined();
+	});
+
+	it('answers 401, not 200, to a wrong caller whatever the body: unreadable, too large or invalid', async () => {
+		const wrong = { authorization: basicAuthHeader(USER, 'wrong') };
+		for (const delivery of [
+			{ rawBody: 'type=open', headers: { ...wrong, 'content-type': 'application/x-www-form-urlencoded' } },
+			{ body: Array.from({ length: 101 }, (_, index) => sentEvent(index)), headers: wrong },
+			{ body: [{ type: 'open' }], headers: wrong },
+		]) {
+			const result = await deliver(node, registered(), delivery);
+			expect(result.status).toBe(401);
+			expect(result.body).toEqual({ success: false, error: 'Unauthorized' });
+			expect(result.items).toBeUndefined();
+		}
 	});
 
 	it('answers 401 to everyone, empty credentials included, when it registered nothing', async () => {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import type { IDataObject } from 'n8n-workflow';
 
+import { personaclickItemSchema } from '../../nodes/Personaclick/events';
 import { PersonaclickTrigger } from '../../nodes/Personaclick/PersonaclickTrigger.node';
 import { basicAuthHeader, deliver, type NodeSetup } from '../helpers/webhook';
 
@@ -151,15 +152,20 @@ describe('Personaclick Trigger: rejections', () => {
 		expect(result.items).toBeUndefined();
 	});
 
-	it('answers 400 naming the field for an unknown operation', async () => {
+	it('answers 400 naming the ids for an operation it does not list that carries none', async () => {
 		const result = await deliver(node, withToken(), {
-			body: { status: 'success', task_id: '1', operation: 'import_orders' },
+			body: { status: 'success', operation: 'import_orders', order_id: '1' },
 			query: tokenQuery,
 		});
 		expect(result.status).toBe(400);
 		expect(result.items).toBeUndefined();
 		expect((result.body as IDataObject).rejected).toEqual([
-			{ index: 0, errors: [expect.stringMatching(/^operation: Invalid enum value/)] },
+			{
+				index: 0,
+				errors: [
+					'task_id or segment_id or item_id or bulk_campaign_id: Required (one of them) for operation import_orders with status success, a pair this package does not list',
+				],
+			},
 		]);
 	});
 
@@ -175,16 +181,22 @@ describe('Personaclick Trigger: rejections', () => {
 		expect((result.body as IDataObject).rejected).toEqual([{ index: 0, errors: [expect.stringContaining(`${field}: Required`)] }]);
 	});
 
-	it('rejects an empty id and an unknown status', async () => {
+	it('rejects an empty id, an empty or missing operation or status, and one that is not text', async () => {
 		const result = await deliver(node, withToken(), {
 			body: [
 				{ status: 'success', task_id: '', operation: 'import_products' },
-				{ status: 'done', segment_id: '1', operation: 'segment_recalculated_dynamic' },
+				{ status: '', segment_id: '1', operation: 'segment_recalculated_dynamic' },
+				{ status: 'success', segment_id: '1', operation: '' },
+				{ segment_id: '1', operation: 'segment_recalculated_dynamic' },
+				{ status: 'success', segment_id: '1' },
+				{ status: 3, segment_id: '1', operation: 'segment_recalculated_dynamic' },
+				{ status: 'success', segment_id: '1', operation: ['segment_recalculated_dynamic'] },
 			],
 			query: tokenQuery,
 		});
 		expect(result.status).toBe(400);
-		expect((result.body as IDataObject).rejected).toHaveLength(2);
+		expect(result.items).toBeUndefined();
+		expect((result.body as IDataObject).rejected).toHaveLength(7);
 	});
 
 	it('still delivers the good events of a batch with one bad event', async () => {
@@ -195,6 +207,89 @@ describe('Personaclick Trigger: rejections', () => {
 		expect(result.status).toBe(200);
 		expect(result.items?.map((item) => item.task_id)).toEqual(['1', '2']);
 		expect(result.body).toMatchObject({ received: 3, emitted: 2, rejected: [{ index: 1 }] });
+	});
+});
+
+describe('Personaclick Trigger: operations and statuses it does not list', () => {
+	const warnings = (logs: Array<{ level: string; message: string }>) =>
+		logs.filter(({ level, message }) => level === 'warn' && message.includes('does not list')).map(({ message }) => message);
+
+	it('emits an operation it does not list as sent, every field kept, when it carries an id', async () => {
+		const event = { status: 'success', operation: 'import_orders_v2', task_id: 31, shop_id: 'abc', report: { rows: 12 } };
+		const result = await deliver(node, withToken(), { body: event, query: tokenQuery });
+		expect(result.status).toBe(200);
+		expect(result.body).toMatchObject({ success: true, received: 1, emitted: 1, rejected: [] });
+		expect(result.items).toEqual([
+			{ ...event, task_id: '31', eventName: 'import_orders_v2', eventKey: 'import_orders_v2|success|task_id=31' },
+		]);
+		// The output schema lists the documented operations and accepts others.
+		expect(personaclickItemSchema.safeParse(result.items![0]).success).toBe(true);
+	});
+
+	it('emits a status it does not list with any id the operation carries', async () => {
+		const result = await deliver(node, withToken(), {
+			body: [
+				{ status: 'partial', operation: 'import_products', item_id: '7', message: 'some rows skipped' },
+				{ status: 'cancelled', operation: 'bulk_campaign', bulk_campaign_id: 9 },
+			],
+			query: tokenQuery,
+		});
+		expect(result.status).toBe(200);
+		expect(result.items?.map((item) => item.eventKey)).toEqual(['import_products|partial|item_id=7', 'bulk_campaign|cancelled|bulk_campaign_id=9']);
+	});
+
+	it('refuses a status it does not list without an id its operation carries', async () => {
+		const result = await deliver(node, withToken(), {
+			body: { status: 'cancelled', operation: 'bulk_campaign', task_id: '4' },
+			query: tokenQuery,
+		});
+		expect(result.status).toBe(400);
+		expect((result.body as IDataObject).rejected).toEqual([
+			{ index: 0, errors: [expect.stringMatching(/^bulk_campaign_id: Required \(one of them\) for operation bulk_campaign with status cancelled/)] },
+		]);
+	});
+
+	it('logs each unlisted operation and status once per process, and nothing for "succes"', async () => {
+		const setup = withToken();
+		const first = await deliver(node, setup, {
+			body: [
+				{ status: 'queued', operation: 'export_feed', task_id: 'a1' },
+				{ status: 'queued', operation: 'export_feed', task_id: 'a2' },
+				{ status: 'succes', operation: 'import_products', task_id: 'a3' },
+			],
+			query: tokenQuery,
+		});
+		expect(first.items).toHaveLength(3);
+		expect(warnings(first.logs)).toEqual([
+			'Personaclick sent operation "export_feed", a value this package does not list; the event is emitted with it as sent',
+			'Personaclick sent status "queued", a value this package does not list; the event is emitted with it as sent',
+		]);
+		const again = await deliver(node, setup, { body: { status: 'queued', operation: 'export_feed', task_id: 'a4' }, query: tokenQuery });
+		expect(again.items).toHaveLength(1);
+		expect(warnings(again.logs)).toEqual([]);
+	});
+
+	it('leaves an unlisted value out when a filter names others: 200, counted as ignored', async () => {
+		const setup = withToken({ operations: ['bulk_campaign'], statuses: ['success'] });
+		const result = await deliver(node, setup, {
+			body: [
+				{ status: 'success', operation: 'export_feed', task_id: 'b1' },
+				{ status: 'queued', operation: 'bulk_campaign', bulk_campaign_id: 'b2' },
+				{ status: 'success', operation: 'bulk_campaign', bulk_campaign_id: 'b3' },
+			],
+			query: tokenQuery,
+		});
+		expect(result.status).toBe(200);
+		expect(result.body).toMatchObject({ success: true, received: 3, emitted: 1, ignored: 2, rejected: [] });
+		expect(result.items?.map((item) => item.bulk_campaign_id)).toEqual(['b3']);
+	});
+
+	it('lets an unlisted value through when the filter is empty', async () => {
+		const result = await deliver(node, withToken({ operations: [], statuses: [] }), {
+			body: { status: 'queued', operation: 'export_feed', task_id: 'c1' },
+			query: tokenQuery,
+		});
+		expect(result.items).toHaveLength(1);
 	});
 });
 
