@@ -9,13 +9,13 @@ const schema = z.object({ id: z.string(), state: knownOr(STATES), code: z.number
 type Event = z.infer<typeof schema>;
 
 /** A made-up vendor whose `state` and `code` have documented values. */
-function vendor(name: string): INodeType {
+function vendor(name: string, passesUnlisted?: ReadonlySet<string>): INodeType {
 	const declaration: TriggerDeclaration<Event> = {
 		vendor: name,
 		schema,
 		eventName: (event) => `${name}.${event.state}`,
 		eventKey: (event) => event.id,
-		filters: [{ parameter: 'states', value: (event) => event.state }],
+		filters: [{ parameter: 'states', value: (event) => event.state, passesUnlisted }],
 		listed: [
 			{ field: 'state', known: new Set(STATES), value: (event) => event.state },
 			{ field: 'code', known: new Set(['1', '2']), value: (event) => event.code },
@@ -57,6 +57,14 @@ describe('values a vendor adds to a documented list', () => {
 		expect(result.status).toBe(200);
 		expect(result.body).toMatchObject({ received: 2, emitted: 1, ignored: 1, rejected: [] });
 		expect(result.items?.map((item) => item.id)).toEqual(['b']);
+	});
+
+	it('lets an unlisted value through a filter that names only the values it can name, when the vendor says so', async () => {
+		const result = await deliver(vendor('Listed5', new Set(STATES)), { parameters: { states: ['open'] } }, {
+			body: [{ id: 'a', state: 'archived' }, { id: 'b', state: 'open' }, { id: 'c', state: 'closed' }],
+		});
+		expect(result.body).toMatchObject({ received: 3, emitted: 2, ignored: 1 });
+		expect(result.items?.map((item) => item.id)).toEqual(['a', 'b']);
 	});
 
 	it('still refuses what is not text where text is documented', async () => {
