@@ -121,7 +121,7 @@ export class QixolPromoTrigger implements INodeType {
 				],
 				default: [],
 				description:
-					'Which events to react to. Leave empty for all. Events are told apart by the name in the payload, or else by the event parameter of the URL.',
+					'Which events to react to. Leave empty for all. Events are told apart by the name in the payload, or else by the event parameter of the URL. An event Qixol names otherwise is emitted only when this is empty.',
 			},
 			responseModeProperty,
 			{
@@ -162,7 +162,7 @@ export class QixolPromoTrigger implements INodeType {
 					default: '',
 					placeholder: 'e.g. CouponCodes, Products',
 					description:
-						'For XML payloads: elements that hold a list, comma-separated. They become lists even with one entry or none, as in JSON. An element holding a repeated tag is a list without being named here.',
+						'For XML payloads: elements that hold a list, comma-separated. Items keep the XML as n8n parsed it; these are read as lists, even with one entry or none, only for the dedupe key, so that the XML and the JSON of one event count as one.',
 				},
 			]),
 		],

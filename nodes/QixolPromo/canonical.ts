@@ -1,9 +1,10 @@
 /**
- * One shape for Qixol Promo payloads, whether they came as JSON or as XML.
+ * One shape for Qixol Promo payloads, whether they came as JSON or as XML: what the trigger finds the event
+ * name in and builds the event key from. It is never the item: items keep the payload as sent.
  *
  * n8n parses XML before the node sees it: tag names are lower-cased, every value is text, a repeated tag
- * becomes an array and a single one does not, and the root element is kept. The original spelling and
- * types cannot be recovered from that, so JSON is brought down to the same form instead:
+ * becomes an array and a single one does not, and the root element is kept. JSON is brought down to the
+ * same form, so that the XML and the JSON of one event share a key:
  * - keys are lower-cased (and, for XML, lose any namespace prefix such as "a:");
  * - every scalar becomes text (42 → "42", true → "true"); null stays null, as does an XML nil element;
  * - in XML, namespace declarations are dropped, the root element is unwrapped, and an element holding
@@ -25,7 +26,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** A tag or attribute name without its namespace prefix ("a:PromotionId" → "promotionid"). */
-function canonicalName(name: string): string {
+export function canonicalName(name: string): string {
 	return name.slice(name.lastIndexOf(':') + 1).toLowerCase();
 }
 

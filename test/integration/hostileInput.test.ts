@@ -97,7 +97,7 @@ describe('hostile input: XML entities through n8n\'s parser (Qixol Promo)', () =
 		expect(parsed).toEqual({ body: { webhook: { eventname: 'Promotion.Created', promotionid: '7' } } });
 		const result = await postXml((parsed as { body: IDataObject }).body, xml);
 		expect(result.status).toBe(200);
-		expect(result.items).toEqual([{ eventname: 'Promotion.Created', promotionid: '7', eventName: 'Promotion.Created', eventKey: expect.any(String) }]);
+		expect(result.items).toEqual([{ eventname: 'Promotion.Created', promotionid: '7', xmlRoot: 'webhook', eventName: 'Promotion.Created', eventKey: expect.any(String) }]);
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		expect(requestsToServer).toBe(0);
 	});

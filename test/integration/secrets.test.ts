@@ -184,7 +184,7 @@ describe('secrets: triggers', () => {
 			node: new QixolPromoTrigger(),
 			setup: { parameters: { authentication: 'basicAuth' }, credentials: basicAuth },
 			valid: { rawBody: event, headers: { authorization: basicAuthHeader(BASIC_USER, SECRETS.basicAuthPassword) } },
-			invalid: { rawBody: '[{"EventName":"Promotion.Exploded"}]', headers: { authorization: basicAuthHeader(BASIC_USER, SECRETS.basicAuthPassword) } },
+			invalid: { rawBody: '[{"EventName":"Promotion.Created","PromotionId":{"Value":1}}]', headers: { authorization: basicAuthHeader(BASIC_USER, SECRETS.basicAuthPassword) } },
 			refused: { rawBody: event, headers: { authorization: basicAuthHeader(BASIC_USER, 'wrong-password') } },
 		});
 		await runTrigger({

@@ -7,7 +7,7 @@ import {
 	canonicalXml,
 	parseListElements,
 } from '../../nodes/QixolPromo/canonical';
-import { qixolEventKey, qixolEventName, qixolEventSchema } from '../../nodes/QixolPromo/events';
+import { QixolPayload, jsonPayload, qixolEventKey, qixolEventName, qixolEventSchema } from '../../nodes/QixolPromo/events';
 import { parseXmlLikeN8n } from './qixolSupport';
 
 describe('canonical form of Qixol payloads', () => {
@@ -89,16 +89,34 @@ describe('Qixol event names, schema and key', () => {
 	});
 
 	it('refuses an event that is not an object, or has no field', () => {
-		for (const candidate of ['text', ['a'], {}]) {
-			const result = qixolEventSchema.safeParse(candidate);
+		for (const candidate of ['text', ['a'], {}, null]) {
+			const result = qixolEventSchema.safeParse(jsonPayload(candidate));
 			expect(result.success).toBe(false);
 		}
 	});
 
-	it('accepts an object that names no event, with every field kept', () => {
-		const result = qixolEventSchema.safeParse({ promotionid: '1', anything: { nested: ['x'] } });
+	it('accepts an object that names no event: the item as sent, the canonical form beside it', () => {
+		const result = qixolEventSchema.safeParse(jsonPayload({ PromotionId: 1, Anything: { Nested: [true] } }));
 
-		expect(result).toEqual({ success: true, data: { fields: { promotionid: '1', anything: { nested: ['x'] } } } });
+		expect(result).toEqual({
+			success: true,
+			data: { item: { PromotionId: 1, Anything: { Nested: [true] } }, fields: { promotionid: '1', anything: { nested: ['true'] } } },
+		});
+	});
+
+	it('accepts an event name it does not list, as sent, and reads a listed one in the list\'s spelling', () => {
+		const unlisted = qixolEventSchema.safeParse(jsonPayload({ EventName: 'Promotion.Archived', PromotionId: 1 }));
+		const listed = qixolEventSchema.safeParse(jsonPayload({ WebhookEvent: 'promotion_created', PromotionId: 1 }));
+
+		expect(unlisted).toMatchObject({ success: true, data: { named: 'Promotion.Archived' } });
+		expect(listed).toMatchObject({ success: true, data: { named: 'Promotion.Created' } });
+	});
+
+	it('reads an XML root element as the event name only when it is a listed event', () => {
+		const named = (root: string) => qixolEventSchema.safeParse(new QixolPayload({ promotionid: '1' }, { promotionid: '1' }, root));
+
+		expect(named('promotion.endinginperiod')).toMatchObject({ data: { named: 'Promotion.EndingInPeriod', item: { xmlRoot: 'promotion.endinginperiod' } } });
+		expect(named('webhook').success && named('webhook').data).not.toHaveProperty('named');
 	});
 
 	it('builds the key from the event name, the ids in order, and a digest of the whole payload', () => {
@@ -124,9 +142,11 @@ describe('Qixol event names, schema and key', () => {
 	it('gives the key the README shows for its example, the same in every build', () => {
 		const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
 		const shown = /"eventKey": "(Promotion\.Updated\|promotionid=8001\|payload:[\w-]{12})"/.exec(readme)?.[1];
-		const { expectedItem } = JSON.parse(readFileSync(join(__dirname, '../fixtures/qixol/Promotion.Updated.json'), 'utf8')) as { expectedItem: CanonicalRecord };
+		const { canonical } = JSON.parse(readFileSync(join(__dirname, '../fixtures/qixol/Promotion.Updated.json'), 'utf8')) as { canonical: CanonicalRecord };
 
-		expect(qixolEventKey('Promotion.Updated', expectedItem)).toBe(shown);
+		// Pinned: keys must not change for the same event when items changed shape.
+		expect(shown).toBe('Promotion.Updated|promotionid=8001|payload:_03mtTLIgh9q');
+		expect(qixolEventKey('Promotion.Updated', canonical)).toBe(shown);
 	});
 
 	it('gives the same payload a different key under each event name, as when the name comes from the URL', () => {

@@ -1,6 +1,6 @@
 import type { IDataObject, IHookFunctions, INodeProperties } from 'n8n-workflow';
 
-import { QIXOL_EVENTS } from '../../nodes/QixolPromo/events';
+import { QIXOL_EVENTS, qixolEventKey } from '../../nodes/QixolPromo/events';
 import { basicAuthHeader, deliver } from '../helpers/webhook';
 import {
 	SECRET,
@@ -12,6 +12,7 @@ import {
 	postJson,
 	postXml,
 	vendorFields,
+	xmlItem,
 } from './qixolSupport';
 
 const created = fixture('Promotion.Created');
@@ -28,24 +29,28 @@ describe('Qixol Promo Trigger: every event, as JSON and as XML (illustrative fix
 			expect(await parseXmlLikeN8n(entry.xml)).toEqual(entry.xmlParsedByN8n);
 		});
 
-		it('answers 200 to the JSON payload and emits one item with every field', async () => {
+		it('answers 200 to the JSON payload and emits one item: the payload as sent, names and types', async () => {
 			const observed = await postJson(defaultSetup(), entry.json);
 
 			expect(observed.status).toBe(200);
 			expect(observed.body).toMatchObject({ success: true, received: 1, emitted: 1 });
 			expect(observed.items).toHaveLength(1);
-			expect(vendorFields(observed.items![0])).toEqual(entry.expectedItem);
+			expect(vendorFields(observed.items![0])).toEqual(entry.json);
 			expect(observed.items![0].eventName).toBe(event);
+			// The key is built from the canonical form, as before items kept the payload as sent.
+			expect(observed.items![0].eventKey).toBe(qixolEventKey(event, entry.canonical as never));
 			expect(observed.items![0].eventKey).toMatch(new RegExp(`^${event.replace('.', '\\.')}\\|.*payload:[\\w-]{12}$`));
 		});
 
-		it('emits the same item, key included, for the XML payload', async () => {
+		it('emits the XML payload as n8n parsed it, with its root element, under the same name and key', async () => {
 			const fromJson = await postJson(defaultSetup(), entry.json);
 			const fromXml = await postXml(defaultSetup(), entry.xml);
 
 			expect(fromXml.status).toBe(200);
 			expect(fromXml.items).toHaveLength(1);
-			expect(fromXml.items).toEqual(fromJson.items);
+			expect(vendorFields(fromXml.items![0])).toEqual(xmlItem(entry));
+			expect(fromXml.items![0].eventName).toBe(fromJson.items![0].eventName);
+			expect(fromXml.items![0].eventKey).toBe(fromJson.items![0].eventKey);
 		});
 	});
 });
@@ -117,27 +122,6 @@ describe('refused deliveries: 200 and drop by default, 4xx on request', () => {
 		expect(allowed.items).toHaveLength(1);
 	});
 
-	it('answers 200 and drops an event whose name is not a Qixol event, naming it in the log', async () => {
-		const observed = await postJson(defaultSetup(), { ...created.json, EventName: 'Promotion.Archived' });
-
-		expect(observed.status).toBe(200);
-		expect(observed.items).toBeUndefined();
-		expect(observed.body).toMatchObject({ success: false, error: 'No event in the delivery is valid', received: 1, emitted: 0 });
-		expect(observed.logs.find(({ level }) => level === 'warn')?.message).toMatch(
-			/event 0 rejected: eventname: "Promotion\.Archived" is not a Qixol Promo webhook event/,
-		);
-	});
-
-	it('answers 400 to an unknown event name when 4xx is chosen', async () => {
-		const observed = await postXml(
-			defaultSetup({ refusedAnswer: 'error' }),
-			'<Webhook><EventName>Promotion.Archived</EventName><PromotionId>1</PromotionId></Webhook>',
-		);
-
-		expect(observed.status).toBe(400);
-		expect(observed.items).toBeUndefined();
-	});
-
 	it.each([
 		['an empty XML body', '', 'Cannot read the delivery: the XML body is empty or could not be parsed'],
 		['an empty root element', '<Webhook/>', 'Cannot read the delivery: the XML root element <webhook> is empty'],
@@ -180,7 +164,7 @@ describe('refused deliveries: 200 and drop by default, 4xx on request', () => {
 	it('accepts a timestamp in a format it does not know, keeping it as sent', async () => {
 		const observed = await postJson(defaultSetup(), { ...created.json, CreatedDate: '20/03/2024 14:00' });
 
-		expect(observed.items![0].createddate).toBe('20/03/2024 14:00');
+		expect(observed.items![0].CreatedDate).toBe('20/03/2024 14:00');
 	});
 
 	it('emits the valid events of a JSON batch and answers 200 even when one is invalid', async () => {
@@ -252,7 +236,7 @@ describe('events filter and event names', () => {
 			const observed = await postJson(defaultSetup({ events: ['Promotion.Created'] }), { ...created.json, EventName: spelling });
 
 			expect(observed.items![0].eventName).toBe('Promotion.Created');
-			expect(observed.items![0].eventname).toBe(spelling);
+			expect(observed.items![0].EventName).toBe(spelling);
 		},
 	);
 
@@ -269,9 +253,9 @@ describe('events filter and event names', () => {
 		});
 
 		expect(observed.items).toEqual([
-			expect.objectContaining({ eventName: 'Promotion.Deleted', promotionid: '8002', deleteddate: '2024-03-21T09:30:00Z' }),
+			expect.objectContaining({ eventName: 'Promotion.Deleted', PromotionId: 8002, DeletedDate: '2024-03-21T09:30:00Z' }),
 		]);
-		expect(observed.items![0]).not.toHaveProperty('eventname');
+		expect(observed.items![0]).not.toHaveProperty('EventName');
 	});
 
 	it('takes the first event parameter when the URL has two', async () => {
@@ -295,13 +279,20 @@ describe('events filter and event names', () => {
 		expect(observed.logs.map(({ message }) => message).join('\n')).toMatch(/End the webhook URL .* with event=<event name>/);
 	});
 
-	it('refuses a URL whose event parameter is not a Qixol event', async () => {
+	it('emits an event named in the URL with a name it does not list, as sent', async () => {
 		const observed = await postJson(defaultSetup({ refusedAnswer: 'error' }), nameless, {
 			query: { token: SECRET, event: 'Promotion.Removed' },
 		});
 
-		expect(observed.status).toBe(400);
-		expect(observed.body).toMatchObject({ error: expect.stringContaining('"Promotion.Removed", is not a Qixol Promo webhook event') });
+		expect(observed.status).toBe(200);
+		expect(observed.items).toEqual([expect.objectContaining({ eventName: 'Promotion.Removed', PromotionId: 8002 })]);
+		expect(observed.items![0].eventKey).toMatch(/^Promotion\.Removed\|promotionid=8002\|payload:/);
+	});
+
+	it('reads an empty event parameter as no name', async () => {
+		const observed = await postJson(defaultSetup(), nameless, { query: { token: SECRET, event: ' ' } });
+
+		expect(observed.items![0].eventName).toBe('unknown');
 	});
 
 	it('lets the payload name win over the URL', async () => {
@@ -311,21 +302,155 @@ describe('events filter and event names', () => {
 	});
 });
 
+describe('event names the package does not list (Qixol may add events)', () => {
+	it('emits the event with its name as sent, answering 200 even when 4xx is chosen, and logs the name once', async () => {
+		const setup = defaultSetup({ refusedAnswer: 'error' });
+		const first = await postJson(setup, { ...created.json, EventName: 'Promotion.Archived.Q18' });
+		const again = await postJson(setup, { ...created.json, EventName: 'Promotion.Archived.Q18', PromotionId: 8003 });
+		const unlisted = (logs: typeof first.logs) => logs.filter(({ message }) => message.includes('Promotion.Archived.Q18'));
+
+		expect(first.status).toBe(200);
+		expect(first.body).toMatchObject({ success: true, received: 1, emitted: 1 });
+		expect(first.items).toEqual([{ ...created.json, EventName: 'Promotion.Archived.Q18', eventName: 'Promotion.Archived.Q18', eventKey: expect.any(String) }]);
+		expect(first.items![0].eventKey).toMatch(/^Promotion\.Archived\.Q18\|promotionid=8001\|payload:[\w-]{12}$/);
+		expect(unlisted(first.logs)).toEqual([
+			{ level: 'warn', message: 'Qixol Promo sent event name "Promotion.Archived.Q18", a value this package does not list; the event is emitted with it as sent' },
+		]);
+		expect(again.items).toHaveLength(1);
+		expect(unlisted(again.logs)).toEqual([]);
+	});
+
+	it('emits an XML event with a name it does not list', async () => {
+		const observed = await postXml(
+			defaultSetup({ refusedAnswer: 'error' }),
+			'<Webhook><EventName>Promotion.Archived</EventName><PromotionId>1</PromotionId></Webhook>',
+		);
+
+		expect(observed.status).toBe(200);
+		expect(observed.items).toEqual([
+			{ eventname: 'Promotion.Archived', promotionid: '1', xmlRoot: 'webhook', eventName: 'Promotion.Archived', eventKey: expect.any(String) },
+		]);
+	});
+
+	it('leaves it out when events are picked, as it matches none of them', async () => {
+		const observed = await postJson(defaultSetup({ events: ['Promotion.Created'] }), { ...created.json, EventName: 'Promotion.Archived' });
+
+		expect(observed.status).toBe(200);
+		expect(observed.items).toBeUndefined();
+		expect(observed.body).toMatchObject({ success: true, ignored: 1, emitted: 0 });
+	});
+
+	it('lets an expression pick it by its name as sent', async () => {
+		const observed = await postJson(defaultSetup({ events: 'Promotion.Archived' }), { ...created.json, EventName: 'Promotion.Archived' });
+
+		expect(observed.items).toHaveLength(1);
+	});
+
+	it('does not log a listed event, whatever its spelling', async () => {
+		const observed = await postJson(defaultSetup(), { ...created.json, EventName: 'promotion_created' });
+
+		expect(observed.logs.filter(({ message }) => message.includes('does not list'))).toEqual([]);
+	});
+});
+
+describe('items as Qixol sent them', () => {
+	it('keeps a JSON payload\'s field names and JSON types, at every depth', async () => {
+		const payload = {
+			EventName: 'Promotion.Updated',
+			PromotionId: 8001,
+			IsActive: true,
+			Discount: 10.5,
+			Note: null,
+			Id: 1,
+			id: 2,
+			Lines: [{ Sku: 'A-1', Qty: 2, Gift: false }],
+			Details: { MaxUses: 100, Codes: ['X', 'Y'] },
+		};
+		const observed = await postJson(defaultSetup(), payload);
+
+		expect(observed.items).toEqual([{ ...payload, eventName: 'Promotion.Updated', eventKey: expect.any(String) }]);
+		expect(Object.keys(observed.items![0])).toEqual([...Object.keys(payload), 'eventName', 'eventKey']);
+		// The key is still the canonical one: lower-case names, values as text.
+		expect(observed.items![0].eventKey).toMatch(/^Promotion\.Updated\|id=2\|promotionid=8001\|payload:/);
+	});
+
+	it('gives a JSON event the same key as the same payload with its numbers as text', async () => {
+		const asNumbers = await postJson(defaultSetup(), { EventName: 'Promotion.Deleted', PromotionId: 8002 });
+		const asText = await postJson(defaultSetup(), { eventname: 'Promotion.Deleted', promotionid: '8002' });
+
+		expect(asNumbers.items![0].PromotionId).toBe(8002);
+		expect(asText.items![0].promotionid).toBe('8002');
+		expect(asNumbers.items![0].eventKey).toBe(asText.items![0].eventKey);
+	});
+
+	it('lets the kit\'s eventName win over a payload field spelled exactly "eventName"', async () => {
+		const observed = await postJson(defaultSetup(), { eventName: 'promotion_created', PromotionId: 1 });
+
+		expect(observed.items![0]).toMatchObject({ eventName: 'Promotion.Created', PromotionId: 1 });
+	});
+
+	it('keeps the XML root element\'s name in xmlRoot, and its content as n8n parsed it', async () => {
+		const xml =
+			'<Webhook xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><EventName>Promotion.Deleted</EventName><PromotionId>8002</PromotionId><Note i:nil="true"/></Webhook>';
+		const observed = await postXml(defaultSetup(), xml);
+		const parsed = await parseXmlLikeN8n(xml);
+
+		expect(vendorFields(observed.items![0])).toEqual({ ...(parsed.webhook as IDataObject), xmlRoot: 'webhook' });
+		// The key is that of the canonical form, which reads the nil element as null.
+		expect(observed.items![0].eventKey).toBe(
+			qixolEventKey('Promotion.Deleted', { eventname: 'Promotion.Deleted', promotionid: '8002', note: null }),
+		);
+	});
+
+	it('reads the event name from the XML root element when no field names it', async () => {
+		const observed = await postXml(defaultSetup({ events: ['Promotion.Created'] }), '<PromotionCreated><PromotionId>7</PromotionId></PromotionCreated>');
+
+		expect(observed.items).toEqual([
+			{ promotionid: '7', xmlRoot: 'promotioncreated', eventName: 'Promotion.Created', eventKey: expect.stringMatching(/^Promotion\.Created\|promotionid=7\|/) },
+		]);
+	});
+
+	it('reads a root element with a namespace prefix as the event name', async () => {
+		const observed = await postXml(defaultSetup(), '<q:Promotion.Updated xmlns:q="urn:qixol"><PromotionId>7</PromotionId></q:Promotion.Updated>');
+
+		expect(observed.items![0]).toMatchObject({ xmlRoot: 'q:promotion.updated', eventName: 'Promotion.Updated' });
+	});
+
+	it('prefers a field naming the event over the root, and the root over the URL', async () => {
+		const named = await postXml(defaultSetup(), '<PromotionCreated><EventName>Promotion.Updated</EventName><PromotionId>7</PromotionId></PromotionCreated>');
+		const rooted = await postXml(defaultSetup(), '<PromotionCreated><PromotionId>7</PromotionId></PromotionCreated>', {
+			query: { token: SECRET, event: 'Promotion.Deleted' },
+		});
+
+		expect(named.items![0].eventName).toBe('Promotion.Updated');
+		expect(rooted.items![0].eventName).toBe('Promotion.Created');
+	});
+
+	it('does not take a root element that names no listed event, such as <Webhook>, as the event name', async () => {
+		const bare = await postXml(defaultSetup(), '<Webhook><PromotionId>7</PromotionId></Webhook>');
+		const fromUrl = await postXml(defaultSetup(), '<Webhook><PromotionId>7</PromotionId></Webhook>', {
+			query: { token: SECRET, event: 'Promotion.Deleted' },
+		});
+
+		expect(bare.items![0]).toMatchObject({ eventName: 'unknown', xmlRoot: 'webhook' });
+		expect(fromUrl.items![0].eventName).toBe('Promotion.Deleted');
+	});
+});
+
 describe('XML lists', () => {
 	const oneCode =
 		'<Webhook><EventName>CouponCodes.GenerateCompleted</EventName><CouponCodes><string>QX-ONLY</string></CouponCodes></Webhook>';
 	const noCode = '<Webhook><EventName>CouponCodes.GenerateCompleted</EventName><CouponCodes/></Webhook>';
 
-	it('keeps a one-entry list as its element unless it is named as a list', async () => {
+	it('keeps a list in the item as n8n parsed it, named as a list or not', async () => {
 		const plain = await postXml(defaultSetup(), oneCode);
 		const named = await postXml(defaultSetup({ options: { xmlListElements: 'CouponCodes' } }), oneCode);
 
 		expect(plain.items![0].couponcodes).toEqual({ string: 'QX-ONLY' });
-		expect(named.items![0].couponcodes).toEqual(['QX-ONLY']);
+		expect(named.items![0].couponcodes).toEqual({ string: 'QX-ONLY' });
 	});
 
-	it('gives the same item as JSON for one-entry and empty lists named as lists', async () => {
-		// Fresh static data each time: the JSON twin would otherwise be dropped as a repeat of the XML.
+	it('gives one-entry and empty lists named as lists the key of the same JSON, so the twin is a repeat', async () => {
 		const setup = () => defaultSetup({ options: { xmlListElements: 'CouponCodes' } });
 		const pairs: Array<[string, unknown[]]> = [
 			[oneCode, ['QX-ONLY']],
@@ -335,17 +460,23 @@ describe('XML lists', () => {
 			const fromXml = await postXml(setup(), xml);
 			const fromJson = await postJson(setup(), { EventName: 'CouponCodes.GenerateCompleted', CouponCodes: codes });
 			expect(fromXml.items).toHaveLength(1);
-			expect(fromXml.items).toEqual(fromJson.items);
+			expect(fromXml.items![0].eventKey).toBe(fromJson.items![0].eventKey);
 		}
 	});
 
-	it('drops namespace prefixes from tag names', async () => {
+	it('keeps namespace prefixes in the item and leaves them out of the key', async () => {
 		const observed = await postXml(
 			defaultSetup(),
 			'<Webhook xmlns:a="urn:example"><EventName>Promotion.Deleted</EventName><a:PromotionId>8002</a:PromotionId></Webhook>',
 		);
 
-		expect(vendorFields(observed.items![0])).toEqual({ eventname: 'Promotion.Deleted', promotionid: '8002' });
+		expect(vendorFields(observed.items![0])).toEqual({
+			$: { 'xmlns:a': 'urn:example' },
+			eventname: 'Promotion.Deleted',
+			'a:promotionid': '8002',
+			xmlRoot: 'webhook',
+		});
+		expect(observed.items![0].eventKey).toBe(qixolEventKey('Promotion.Deleted', { eventname: 'Promotion.Deleted', promotionid: '8002' }));
 	});
 });
 

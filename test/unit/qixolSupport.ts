@@ -13,7 +13,8 @@ export interface QixolFixture {
 	json: IDataObject;
 	xml: string;
 	xmlParsedByN8n: IDataObject;
-	expectedItem: IDataObject;
+	/** The canonical form of the payload: what the key is built from, never the item. */
+	canonical: IDataObject;
 }
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'qixol');
@@ -75,8 +76,14 @@ export async function postXml(setup: NodeSetup, xml: string, delivery: Delivery 
 	});
 }
 
-/** The item minus the two fields the kit adds, to compare with a fixture's expectedItem. */
+/** The item minus the two fields the kit adds, to compare with the payload as sent. */
 export function vendorFields(item: IDataObject): IDataObject {
 	const { eventName: _name, eventKey: _key, ...rest } = item;
 	return rest;
+}
+
+/** The XML item a fixture must give, without the kit's fields: the root's content as n8n parsed it, and the root's name. */
+export function xmlItem(entry: QixolFixture): IDataObject {
+	const [[root, content]] = Object.entries(entry.xmlParsedByN8n);
+	return { ...(content as IDataObject), xmlRoot: root };
 }
