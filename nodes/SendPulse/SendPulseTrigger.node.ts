@@ -19,6 +19,8 @@ import {
 	eventsDeclaration,
 	isValidZone,
 	type KeyAnswer,
+	smtpDeclaration,
+	smtpEventOptions,
 	type Source,
 } from './events';
 import { registersByApi, registerWebhooks, unregisterWebhooks, webhooksExist } from './registration';
@@ -48,8 +50,9 @@ export class SendPulseTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle:
-			'={{$parameter["source"] === "automation360" ? "Automation 360: Send webhook" : $parameter["source"] === "automation360Events" ? "Automation 360: unsubscribes and spam" : "Email service events"}}',
-		description: 'Starts the workflow when SendPulse sends a webhook: Automation 360 flows, unsubscribes, spam complaints and email events',
+			'={{$parameter["source"] === "automation360" ? "Automation 360: Send webhook" : $parameter["source"] === "automation360Events" ? "Automation 360: unsubscribes and spam" : $parameter["source"] === "smtp" ? "SMTP events" : "Email service events"}}',
+		description:
+			'Starts the workflow when SendPulse sends a webhook: Automation 360 flows, unsubscribes, spam complaints, email events and SMTP (transactional email) events',
 		defaults: { name: 'SendPulse Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -104,6 +107,14 @@ export class SendPulseTrigger implements INodeType {
 				displayOptions: { show: { source: ['emailService'], registration: ['manual'] } },
 			},
 			{
+				displayName:
+					'Set up in SendPulse (SendPulse has no API for SMTP webhooks): 1) Create the credential below: a Webhook Shared Secret API credential with a long random secret, sent in the query parameter token. 2) Open Webhook URLs above and copy the Production URL, adding ?token=YOUR_SECRET. 3) In SendPulse, turn on SMTP tracking in the SMTP settings, then in Account Settings → API → Create webhook, paste the URL and tick the SMTP events to send. 4) Publish this workflow.',
+				name: 'smtpNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { source: ['smtp'] } },
+			},
+			{
 				displayName: 'Source',
 				name: 'source',
 				type: 'options',
@@ -122,6 +133,11 @@ export class SendPulseTrigger implements INodeType {
 						name: 'Email Service Events',
 						value: 'emailService',
 						description: 'Deliveries, opens, clicks, unsubscribes, spam, bounces, new subscribers, campaign status',
+					},
+					{
+						name: 'SMTP Events',
+						value: 'smtp',
+						description: 'Transactional email sent through SendPulse SMTP: delivered, not delivered, opens, clicks, spam, unsubscribes, resubscribes, bounces',
 					},
 				],
 				default: 'automation360',
@@ -195,6 +211,16 @@ export class SendPulseTrigger implements INodeType {
 				default: [],
 				displayOptions: { show: { source: ['automation360Events'] } },
 				description: 'Which events to react to. Leave empty for both.',
+			},
+			{
+				displayName: 'SMTP Events',
+				name: 'events',
+				type: 'multiOptions',
+				options: smtpEventOptions,
+				default: [],
+				displayOptions: { show: { source: ['smtp'] } },
+				description:
+					'Which events to react to. Leave empty for all, names SendPulse adds included. SendPulse shows only the name delivered; the others are inferred, so check a delivery before filtering on them.',
 			},
 			{
 				displayName: 'Mailing List Names or IDs',
@@ -323,7 +349,8 @@ export class SendPulseTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const source = this.getNodeParameter('source', 'automation360') as Source;
 		const answer = readKeyAnswer(this);
-		if (source !== 'automation360') return await handleDelivery.call(this, eventsDeclaration(answer));
+		if (source === 'smtp') return await handleDelivery.call(this, smtpDeclaration(answer));
+		if (source !== 'automation360') return await handleDelivery.call(this, eventsDeclaration(answer, source));
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const zone = typeof options.executionDateTimeZone === 'string' && options.executionDateTimeZone.trim() ? options.executionDateTimeZone.trim() : 'UTC';
 		if (!isValidZone(zone)) {

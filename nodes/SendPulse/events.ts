@@ -2,11 +2,11 @@ import { DateTime } from 'luxon';
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { type DeliveryOutcome, type Reply, type ResponseContract, type TriggerDeclaration, readWallClock, standardResponses, summaryBody } from '../shared';
+import { type DeliveryOutcome, type ListedField, type Reply, type ResponseContract, type TriggerDeclaration, knownOr, readWallClock, standardResponses, summaryBody } from '../shared';
 import { kitItemFields } from '../shared/items';
 
 /** Where deliveries come from; each source has its own payload shape and registration. */
-export type Source = 'automation360' | 'automation360Events' | 'emailService';
+export type Source = 'automation360' | 'automation360Events' | 'emailService' | 'smtp';
 
 /**
  * Email-service webhook actions, as the REST API registers them and as deliveries name them. The names
@@ -44,6 +44,35 @@ function canonicalEvent(event: string): string {
 	return EVENT_ALIASES.get(name) ?? name;
 }
 
+/** The email-service event names this package lists: those it registers, and so the Email Events filter offers. */
+export const EMAIL_SERVICE_EVENTS = ['delivered', 'hard_bounces', 'new_emails', 'open', 'redirect', 'soft_bounces', 'spam', 'task_status_update', 'unsubscribe'] as const;
+
+/** The Automation 360 unsubscribe and spam webhooks: SendPulse's examples show these two names. */
+export const AUTOMATION_EVENTS = ['spam', 'unsubscribe'] as const;
+
+/**
+ * SMTP event names. SendPulse's "SMTP webhooks" page lists delivered, not delivered, open, click, spam,
+ * unsubscribed, resubscribed, hard and soft bounces, but shows the name on the wire only for `delivered`; the
+ * others are this package's reading of that list, spelt as the email service spells its events, and inferred.
+ */
+export const SMTP_EVENTS = ['delivered', 'not_delivered', 'open', 'click', 'spam', 'unsubscribe', 'resubscribe', 'hard_bounce', 'soft_bounce'] as const;
+
+/**
+ * A listed field for an event name: checked in its catalogue form (so `click` or `Open` count as listed),
+ * logged as sent when the catalogue does not know it.
+ */
+function listedName<TEvent extends { event: string }>(label: string, known: readonly string[], canonical: (name: string) => string): ListedField<TEvent> {
+	const names = new Set(known);
+	return {
+		field: label,
+		known: names,
+		value: (event) => {
+			const name = canonical(event.event);
+			return names.has(name) ? name : event.event;
+		},
+	};
+}
+
 /** SendPulse sends ids as numbers or strings; they are emitted as strings, so "42" and 42 are one id. */
 const id = z.union([z.string().min(1), z.number().finite()]).transform(String);
 
@@ -58,7 +87,8 @@ const flag = z.union([z.boolean(), z.number(), z.string()]).transform((value) =>
 /** An email-service or Automation 360 event (open, redirect, unsubscribe, spam, …). Unknown fields are kept. */
 export const eventSchema = z
 	.object({
-		event: z.string().trim().min(1),
+		// Any name, kept as sent: SendPulse adds events without notice, and an unlisted one is logged (listed).
+		event: z.string().refine((name) => name.trim().length > 0, 'Expected an event name'),
 		email: z.string().nullish(),
 		timestamp: unixSeconds.optional(),
 		task_id: id.nullish(),
@@ -164,7 +194,11 @@ function eventKeyOf(event: SendPulseEvent): string {
 }
 
 /** The declaration for unsubscribe, spam and email-service events. */
-export function eventsDeclaration(answer: KeyAnswer): TriggerDeclaration<SendPulseEvent> {
+export function eventsDeclaration(answer: KeyAnswer, source: 'automation360Events' | 'emailService'): TriggerDeclaration<SendPulseEvent> {
+	const listed =
+		source === 'emailService'
+			? listedName<SendPulseEvent>('email-service event', EMAIL_SERVICE_EVENTS, canonicalEvent)
+			: listedName<SendPulseEvent>('Automation 360 event', AUTOMATION_EVENTS, canonicalEvent);
 	return {
 		vendor: 'SendPulse',
 		schema: eventSchema,
@@ -174,6 +208,8 @@ export function eventsDeclaration(answer: KeyAnswer): TriggerDeclaration<SendPul
 			{ parameter: 'events', value: (event) => canonicalEvent(event.event) },
 			{ parameter: 'mailingLists', value: (event) => event.book_id ?? undefined },
 		],
+		// An unlisted name is emitted as sent, and logged once; a selected Email Events filter leaves it out.
+		listed: [listed],
 		toItem: (event) => {
 			const item = event as IDataObject;
 			item.timestampIso = isoFromUnix(event.timestamp);
@@ -188,10 +224,19 @@ export function eventsDeclaration(answer: KeyAnswer): TriggerDeclaration<SendPul
 
 const SEND_WEBHOOK_EVENT = 'send_webhook';
 
+/**
+ * One text for `event` in every item schema: n8n's editor gets the item schemas merged into one, with the
+ * first description, and a merged field of known names and any text keeps no list of values.
+ */
+function eventDescription(): string {
+	return `The event as SendPulse sent it; any name is kept as sent. Known names: email service and Automation 360: ${EMAIL_SERVICE_EVENTS.join(', ')}; SMTP: ${SMTP_EVENTS.join(', ')} (all but delivered inferred)`;
+}
+
 /** An email-service or Automation 360 event's item: the event as validated, plus `timestampIso`. */
 export const eventItemSchema = z
 	.object({
-		event: z.string().describe('The event as SendPulse names it, such as open, redirect, unsubscribe or spam'),
+		// The Automation 360 names are email-service names too.
+		event: knownOr(EMAIL_SERVICE_EVENTS).describe(eventDescription()),
 		email: z.string().nullish().describe('The recipient'),
 		timestamp: z.number().optional().describe('When it happened, in Unix seconds'),
 		task_id: z.string().nullish().describe('The campaign'),
@@ -200,7 +245,7 @@ export const eventItemSchema = z
 		link_id: z.string().nullish().describe('The link clicked'),
 		from_all: z.boolean().nullish().describe('Whether the recipient left every mailing list'),
 		timestampIso: z.string().nullable().describe('timestamp as ISO 8601 in UTC; null without a timestamp'),
-		...kitItemFields(z.string()),
+		...kitItemFields(knownOr(EMAIL_SERVICE_EVENTS)),
 	})
 	.passthrough();
 
@@ -222,8 +267,110 @@ export const automationWebhookItemSchema = z
 	})
 	.passthrough();
 
-/** The trigger's items: which of the two depends on the Source parameter. */
-export const sendPulseItemSchema = z.union([automationWebhookItemSchema, eventItemSchema]);
+// ---- SMTP webhooks (transactional email sent through SendPulse SMTP) ------------------------------------
+
+/** The filter's options; only Delivered is a name SendPulse shows. Sorted by display name, as n8n lists options. */
+export const smtpEventOptions: INodePropertyOptions[] = [
+	{ name: 'Delivered', value: 'delivered', description: 'The recipient’s server accepted the email (the one name SendPulse shows)' },
+	{ name: 'Email Opened', value: 'open', description: 'The recipient opened the email (name inferred)' },
+	{ name: 'Hard Bounce', value: 'hard_bounce', description: 'A permanent delivery error (name inferred)' },
+	{ name: 'Link Clicked', value: 'click', description: 'The recipient clicked a link (name inferred)' },
+	{ name: 'Marked as Spam', value: 'spam', description: 'The recipient reported the email as spam (name inferred)' },
+	{ name: 'Not Delivered', value: 'not_delivered', description: 'The email could not be delivered (name inferred)' },
+	{ name: 'Resubscribed', value: 'resubscribe', description: 'An unsubscribed recipient subscribed again (name inferred)' },
+	{ name: 'Soft Bounce', value: 'soft_bounce', description: 'A temporary delivery error (name inferred)' },
+	{ name: 'Unsubscribed', value: 'unsubscribe', description: 'The recipient unsubscribed (name inferred)' },
+];
+
+/** Other spellings the unpublished names might take, matched to the same filter option. */
+const SMTP_ALIASES = new Map([
+	['opened', 'open'],
+	['clicked', 'click'],
+	['redirect', 'click'],
+	['undelivered', 'not_delivered'],
+	['unsubscribed', 'unsubscribe'],
+	['resubscribed', 'resubscribe'],
+	['hard_bounces', 'hard_bounce'],
+	['soft_bounces', 'soft_bounce'],
+]);
+
+/** The catalogue name of an SMTP event: lower case, spaces and hyphens as underscores, aliases resolved. */
+export function canonicalSmtpEvent(event: string): string {
+	const name = event.trim().toLowerCase().replace(/[\s-]+/g, '_');
+	return SMTP_ALIASES.get(name) ?? name;
+}
+
+/**
+ * One SMTP event. `event`, `message_id` and `timestamp` identify it, so they are required, with the types
+ * SendPulse shows (text; numbers, not numeric strings). Every other field, `recipient`, `sender` and
+ * `subject` included, is kept as sent and never a reason to refuse the event.
+ */
+export const smtpEventSchema = z
+	.object({
+		// Any name, kept as sent: only `delivered` is published.
+		event: z.string().refine((name) => name.trim().length > 0, 'Expected an event name'),
+		message_id: z.number().finite(),
+		timestamp: z.number().finite().nonnegative(),
+	})
+	.passthrough();
+
+export type SmtpEvent = z.infer<typeof smtpEventSchema>;
+
+/** A field's value as key text: text as it is, anything else as JSON; nothing for null or absent. */
+function keyText(value: unknown): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * The dedupe key: event, message and time, plus the recipient when sent. A message to several recipients may
+ * share one message_id, and two of them delivered in the same second are two events.
+ */
+export function smtpEventKey(event: SmtpEvent): string {
+	return [canonicalSmtpEvent(event.event), `message_id=${event.message_id}`, ...part('recipient', keyText(event.recipient)), String(event.timestamp)].join('|');
+}
+
+/** The declaration for SMTP webhooks. */
+export function smtpDeclaration(answer: KeyAnswer): TriggerDeclaration<SmtpEvent> {
+	return {
+		vendor: 'SendPulse',
+		schema: smtpEventSchema,
+		eventName: (event) => canonicalSmtpEvent(event.event),
+		eventKey: smtpEventKey,
+		filters: [{ parameter: 'events', value: (event) => canonicalSmtpEvent(event.event) }],
+		// Only `delivered` is published, so every other name is accepted; one the package does not list is logged once.
+		listed: [listedName<SmtpEvent>('SMTP event', SMTP_EVENTS, canonicalSmtpEvent)],
+		toItem: (event) => {
+			const item = event as IDataObject;
+			item.timestampIso = isoFromUnix(event.timestamp);
+			return item;
+		},
+		responses: sendPulseResponses(answer),
+		// SendPulse batches up to 500 events (1,000 in its older text): the larger, as for the other sources.
+		maxEvents: 1000,
+		defaultAuthentication: 'sharedSecret',
+	};
+}
+
+/** An SMTP event's item: the event as sent, plus `timestampIso`. */
+export const smtpItemSchema = z
+	.object({
+		event: knownOr(SMTP_EVENTS).describe(eventDescription()),
+		message_id: z.number().describe('The SMTP message'),
+		timestamp: z.number().describe('When it happened, in Unix seconds'),
+		recipient: z.string().nullish().describe('The recipient'),
+		sender: z.string().nullish().describe('The sender'),
+		subject: z.string().nullish().describe('The email’s subject'),
+		smtp_server_response_code: z.union([z.string(), z.number()]).optional().describe('delivered: the recipient server’s SMTP reply code, such as "250"'),
+		smtp_server_response_subcode: z.union([z.string(), z.number()]).optional().describe('delivered: the reply’s enhanced status code; may be empty'),
+		smtp_server_response: z.union([z.string(), z.number()]).optional().describe('delivered: the recipient server’s reply text'),
+		timestampIso: z.string().nullable().describe('timestamp as ISO 8601 in UTC; null if out of range'),
+		...kitItemFields(knownOr(SMTP_EVENTS)),
+	})
+	.passthrough();
+
+/** The trigger's items: which of them depends on the Source parameter. */
+export const sendPulseItemSchema = z.union([automationWebhookItemSchema, smtpItemSchema, eventItemSchema]);
 
 /** The declaration for the Automation 360 "Send webhook" action. */
 export function automationWebhookDeclaration(answer: KeyAnswer, zone: string): TriggerDeclaration<AutomationWebhook> {

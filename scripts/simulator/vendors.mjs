@@ -153,6 +153,9 @@ const BUILDERS = {
 			const event = clone(example);
 			if (n === 0) return event;
 			if (event.email) event.email = event.email.replace('@', `+${n}@`);
+			// SMTP events: a fresh message to a fresh recipient.
+			if (typeof event.recipient === 'string') event.recipient = event.recipient.replace('@', `+${n}@`);
+			if (event.message_id !== undefined) event.message_id = bump(event.message_id, n);
 			if (event.execution_date) {
 				const at = new Date(`${event.execution_date.replace(' ', 'T')}Z`).getTime() + n * 1000;
 				event.execution_date = new Date(at).toISOString().slice(0, 19).replace('T', ' ');

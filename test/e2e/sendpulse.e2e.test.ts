@@ -32,3 +32,39 @@ describeBuilt('sendPulseTrigger', 'SendPulse Trigger (Automation 360) in a real 
 		expect(await n8n.settledExecutions(workflow.id, 1)).toHaveLength(1);
 	});
 });
+
+describeBuilt('sendPulseTrigger', 'SendPulse Trigger (SMTP webhooks) in a real n8n', () => {
+	const n8n = new N8n();
+	const delivered = simulatorExamples('sendpulse')['smtp.delivered'] as Record<string, unknown>;
+	let workflow: { id: string; url: string };
+
+	beforeAll(async () => {
+		const token = await n8n.createCredential('SendPulse SMTP e2e token', 'webhookSharedSecretApi', { secret: TOKEN, location: 'query', name: 'token' });
+		workflow = await n8n.deploy(variant(loadExample('sendpulse-trigger.json'), 'e2e SendPulse SMTP', { source: 'smtp' }), { webhookSharedSecretApi: token });
+	});
+
+	// The simulator's smtp.delivered is written from the fields SendPulse's "SMTP webhooks" page lists (its
+	// example body is not in the project's notes); smtp.open carries an inferred name.
+	it('emits a batch of SMTP events, one item each, with every field kept and the ISO twin', async () => {
+		const [answer] = simulate('sendpulse', 'smtp', workflow.url, ['--count', '4', '--batch', '4', '--secret', TOKEN]);
+		expect(answer.status).toBe(200);
+		expect(answer.body).toMatchObject({ success: true, received: 4, emitted: 4 });
+		const executions = await n8n.settledExecutions(workflow.id, 1);
+		expect(executions).toHaveLength(1);
+		const items = itemsOf(executions[0], TRIGGER);
+		expect(items.map((item) => item.eventName)).toEqual(['delivered', 'open', 'delivered', 'open']);
+		expect(items[0]).toMatchObject({ ...delivered, timestampIso: '2024-06-03T08:32:01Z' });
+	});
+
+	it('emits an unlisted event name as sent, drops a repeat, and refuses an event without message_id', async () => {
+		const event = { event: 'deferred', timestamp: 1717409999, message_id: 88001, recipient: 'zoe@example.com', sender: 's@example.com', subject: 'Hi', note: { x: 1 } };
+		const first = await post(`${workflow.url}?token=${TOKEN}`, JSON.stringify([event, event, { ...event, message_id: '88002' }]));
+		expect(first.status).toBe(200);
+		expect(first.body).toMatchObject({ received: 3, emitted: 1, duplicates: 1, rejected: [{ index: 2 }] });
+		const executions = await n8n.settledExecutions(workflow.id, 2);
+		expect(executions).toHaveLength(2);
+		const items = executions.map((execution) => itemsOf(execution, TRIGGER)).find((list) => list[0]?.event === 'deferred');
+		expect(items).toHaveLength(1);
+		expect(items?.[0]).toMatchObject({ ...event, eventName: 'deferred' });
+	});
+});

@@ -192,6 +192,7 @@ function sendPulseSource(payload: unknown): IDataObject {
 	const first = Array.isArray(payload) ? (payload[0] as unknown) : payload;
 	if (isRecord(first) && 'execution_date' in first) return { source: 'automation360' };
 	if (isRecord(first) && first.source === 'automation360') return { source: 'automation360Events' };
+	if (isRecord(first) && 'message_id' in first) return { source: 'smtp' };
 	return { source: 'emailService', registration: 'manual' };
 }
 
