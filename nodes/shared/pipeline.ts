@@ -67,7 +67,8 @@ export interface DeliveryRequest {
 export interface EventFilter<TEvent> {
 	/** A multi-select parameter of the node; an empty selection lets everything through. */
 	parameter: string;
-	value(event: TEvent): string | undefined;
+	/** The event's value; null when the filter does not apply to this kind of event, which it lets through. */
+	value(event: TEvent): string | undefined | null;
 }
 
 /** Everything the kit needs to know about a vendor. */
@@ -263,7 +264,12 @@ export async function handleDelivery<TEvent extends object>(
 	const wanted =
 		selections.length === 0
 			? valid
-			: valid.filter(({ event }) => selections.every(({ filter, selected }) => selected.has(filter.value(event) ?? '')));
+			: valid.filter(({ event }) =>
+					selections.every(({ filter, selected }) => {
+						const value = filter.value(event);
+						return value === null || selected.has(value ?? '');
+					}),
+				);
 
 	// 6. Deduplicate: within the delivery always; across deliveries only when answering at once, since
 	// with "when last node finishes" a redelivery follows a failed run and must run again.
