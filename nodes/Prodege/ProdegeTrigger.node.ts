@@ -8,7 +8,7 @@ import {
 
 import { deliveryWebhook, handleDelivery, kitOptions, noRegistration, optionsCollection, responseModeProperty } from '../shared';
 import { prodegeCredentialCheck } from './credentialCheck';
-import { prodege, UPDATE_REASONS } from './events';
+import { PRODEGE_EVENT_NAME, prodege, RTP_EVENT_NAME, UPDATE_REASONS } from './events';
 
 export class ProdegeTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,7 +18,7 @@ export class ProdegeTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["statuses"].length ? $parameter["statuses"].join(", ") : "All statuses"}}',
-		description: 'Starts the workflow when Prodege reports that a project status changed',
+		description: 'Starts the workflow when Prodege reports that a project status changed, or that Real Time Pricing paused or resumed a project',
 		defaults: { name: 'Prodege Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -35,7 +35,7 @@ export class ProdegeTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Set up with Prodege (it has no API to register this webhook): 1) Create the credential below: a Prodege API credential holding the secret key Prodege gave you. Prodege signs each call with it. 2) Open Webhook URLs above and copy the Production URL. 3) Send it to Prodege (your account manager or API support) as your Project Status Update webhook URL. 4) Publish this workflow.',
+					'Set up with Prodege (it has no API to register this webhook): 1) Create the credential below: a Prodege API credential holding the secret key Prodege gave you. Prodege signs each call with it. 2) Open Webhook URLs above and copy the Production URL. 3) Send it to Prodege (your account manager or API support) as your Project Status Update webhook URL, your Real Time Pricing webhook URL, or both: one URL can receive both. 4) Publish this workflow.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -74,6 +74,25 @@ export class ProdegeTrigger implements INodeType {
 				displayOptions: { show: { authentication: ['none'] } },
 			},
 			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				options: [
+					{
+						name: 'Project Status Update',
+						value: PRODEGE_EVENT_NAME,
+						description: 'A project\'s status changed (the Project Status Update webhook)',
+					},
+					{
+						name: 'Real Time Pricing',
+						value: RTP_EVENT_NAME,
+						description: 'Real Time Pricing paused a project at its max CPI, or set it live again (the Real Time Pricing webhook)',
+					},
+				],
+				default: [],
+				description: 'Which of Prodege\'s webhooks to react to, when this URL receives both. Leave empty for both.',
+			},
+			{
 				displayName: 'Statuses',
 				name: 'statuses',
 				type: 'multiOptions',
@@ -86,7 +105,7 @@ export class ProdegeTrigger implements INodeType {
 					{ name: 'Pending Complete', value: 'PENDING_COMPLETE', description: 'The project is now PENDING_COMPLETE' },
 				],
 				default: [],
-				description: 'Which new project statuses to react to. Leave empty for all.',
+				description: 'Which new project statuses to react to: a status update\'s status, or the project_status Real Time Pricing set. Leave empty for all.',
 			},
 			{
 				displayName: 'Update Reasons',
@@ -106,7 +125,7 @@ export class ProdegeTrigger implements INodeType {
 					{ name: '999 – Other', value: '999', description: UPDATE_REASONS['999'] },
 				],
 				default: [],
-				description: 'Which reasons for the change to react to. Leave empty for all.',
+				description: 'Which reasons for a status update to react to. Leave empty for all. Real Time Pricing events have no reason and are not filtered by it.',
 			},
 			responseModeProperty,
 			optionsCollection([

@@ -67,7 +67,8 @@ export interface DeliveryRequest {
 export interface EventFilter<TEvent> {
 	/** A multi-select parameter of the node; an empty selection lets everything through. */
 	parameter: string;
-	value(event: TEvent): string | undefined;
+	/** The event's value; null when the filter does not apply to this kind of event, which it lets through. */
+	value(event: TEvent): string | undefined | null;
 	/**
 	 * The values the selection can name. When set, an event whose value is not among them passes whatever the
 	 * selection: for a parameter that cannot be left empty, so that a value the vendor added is not lost.
@@ -270,8 +271,9 @@ export async function handleDelivery<TEvent extends object>(
 			? valid
 			: valid.filter(({ event }) =>
 					selections.every(({ filter, selected }) => {
-						const value = filter.value(event) ?? '';
-						return selected.has(value) || (filter.passesUnlisted !== undefined && !filter.passesUnlisted.has(value));
+						const value = filter.value(event);
+						if (value === null) return true;
+						return selected.has(value ?? '') || (filter.passesUnlisted !== undefined && !filter.passesUnlisted.has(value ?? ''));
 					}),
 				);
 

@@ -1,8 +1,15 @@
+import { createHash } from 'crypto';
+
 import { N8n, describeBuilt, failingAfter, itemsOf, loadExample, post, simulate, simulatorExamples, variant } from './support/n8n';
 
 const TRIGGER = 'Prodege Trigger';
 const SECRET = 'e2e-prodege-secret-2b7d';
 const examples = simulatorExamples('prodege');
+
+/** Prodege's documented recipe over data alone, written out apart from the node and the simulator. */
+const sign = (data: string, secret = SECRET) => createHash('sha256').update(`${secret}:data=${data}`, 'utf8').digest('base64url');
+const signedForm = (data: string) => `data=${encodeURIComponent(data)}&signature=${encodeURIComponent(sign(data))}`;
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describeBuilt('prodegeTrigger', 'Prodege Trigger in a real n8n', () => {
 	const n8n = new N8n();
@@ -31,7 +38,61 @@ describeBuilt('prodegeTrigger', 'Prodege Trigger in a real n8n', () => {
 			expect(executions).toHaveLength(count);
 			const items = executions.map((execution) => itemsOf(execution, TRIGGER));
 			for (const emitted of items) expect(emitted).toHaveLength(1);
-			expect(items.flat().map((item) => item.status).sort()).toEqual(['COMPLETE', 'PAUSED']);
+			// Both webhooks' examples: two status updates and two Real Time Pricing events.
+			expect(items.flat().map((item) => `${String(item.eventName)} ${String(item.status ?? item.project_status)}`).sort()).toEqual([
+				'projectStatusUpdate COMPLETE',
+				'projectStatusUpdate PAUSED',
+				'realTimePricing LIVE',
+				'realTimePricing PAUSED',
+			]);
+		});
+
+		it('emits a status update whose reason and status Prodege has not documented, every field kept', async () => {
+			const before = (await n8n.executions(workflow.id)).length;
+			const data = JSON.stringify({
+				...examples['project_status.paused'],
+				event_id: '644b075404443f2a3c77e2e1',
+				status: 'ON_HOLD',
+				update_reason: 161,
+				description: 'DISABLED_BY_CPI_REALITY_CHECK',
+				required_cpi: '3.10',
+				rejection_note: 'Rejected by the client',
+			});
+			const answer = await post(workflow.url, signedForm(data), FORM);
+			expect(answer).toMatchObject({ status: 200, body: { success: true } });
+			const [execution] = (await n8n.settledExecutions(workflow.id, before + 1)).slice(before);
+			expect(itemsOf(execution, TRIGGER)).toEqual([
+				expect.objectContaining({
+					event_id: '644b075404443f2a3c77e2e1',
+					status: 'ON_HOLD',
+					update_reason: 161,
+					required_cpi: '3.10',
+					rejection_note: 'Rejected by the client',
+					update_reason_description: 'DISABLED_BY_CPI_REALITY_CHECK',
+					update_reason_listed: false,
+					eventName: 'projectStatusUpdate',
+				}),
+			]);
+		});
+
+		it('emits a Real Time Pricing event sent by the simulator, with its fields in their documented types', async () => {
+			const before = (await n8n.executions(workflow.id)).length;
+			const [answer] = simulate('prodege', 'real_time_pricing.paused', workflow.url, ['--secret', SECRET, '--offset', '7']);
+			expect(answer).toMatchObject({ status: 200, body: { success: true } });
+			const [execution] = (await n8n.settledExecutions(workflow.id, before + 1)).slice(before);
+			const [item] = itemsOf(execution, TRIGGER);
+			const example = examples['real_time_pricing.paused'];
+			expect(item).toMatchObject({ ...example, event_id: expect.stringMatching(/^[0-9a-f]{24}$/), event_time_utc: '2023-02-06T21:42:01Z', eventName: 'realTimePricing' });
+			expect(item.eventKey).toBe(`realTimePricing:${String(item.event_id)}`);
+		});
+
+		it('answers 400 to a Real Time Pricing event without a project_id, and starts no execution', async () => {
+			const before = (await n8n.executions(workflow.id)).length;
+			const { project_id: _projectId, ...rest } = examples['real_time_pricing.live'];
+			const answer = await post(workflow.url, signedForm(JSON.stringify({ ...rest, event_id: '63e174296722563b9cc2e2e2' })), FORM);
+			expect(answer.status).toBe(400);
+			expect(answer.body).toMatchObject({ success: false, error: { event_id: '63e174296722563b9cc2e2e2' } });
+			expect(await n8n.settledExecutions(workflow.id, before)).toHaveLength(before);
 		});
 
 		it('answers 400 to a bad signature and starts no execution', async () => {

@@ -2,13 +2,16 @@ import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
+import { isDeepStrictEqual } from 'util';
+
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { prodegeEventSchema, STATUSES, UPDATE_REASONS } from '../../nodes/Prodege/events';
+import { kindOf, prodegeEventSchema, RTP_STATUSES, STATUSES, UPDATE_REASONS } from '../../nodes/Prodege/events';
 import { ProdegeTrigger } from '../../nodes/Prodege/ProdegeTrigger.node';
-import type { Delivery } from '../helpers/webhook';
-import { fuzzTrigger, oneEvent } from './harness';
+import { pacificToUtc } from '../../nodes/Prodege/time';
+import { type Delivery, deliver } from '../helpers/webhook';
+import { type Encoding, fuzzTrigger, oneEvent, onTheWire } from './harness';
 
 const SECRET = 'fuzz-prodege-secret-5e0c7a21';
 const CODES = Object.keys(UPDATE_REASONS);
@@ -81,39 +84,117 @@ const eventTime = fc
 
 const note = fc.option(fc.string({ maxLength: 40 }), { nil: undefined, freq: 2 });
 
-const validEvent: fc.Arbitrary<IDataObject> = fc
+/** Every name either webhook documents, and every name the node adds: an "unknown" field is none of them. */
+const KNOWN_NAMES = new Set([
+	'event_id', 'event_time', 'project_id', 'status', 'update_reason', 'description', 'rejection_note', 'reconciliation_note', 'required_cpi',
+	'project_status', 'max_cpi', 'current_cpi', 'avg_cpi', 'bid_ir', 'actual_ir', 'bid_loi', 'actual_median_loi',
+	'event_time_utc', 'update_reason_description', 'update_reason_listed', 'eventName', 'eventKey', 'requestMetadata',
+	'__proto__', 'constructor', 'prototype', 'signature', 'data',
+]);
+/** Fields Prodege may add one day: any name but the known ones, any JSON value. */
+const unknownFields = fc.dictionary(
+	fc.string({ minLength: 1, maxLength: 12 }).filter((name) => !KNOWN_NAMES.has(name)),
+	fc.jsonValue({ maxDepth: 2 }),
+	{ maxKeys: 3 },
+);
+
+const LISTED_STATUSES = new Set<string>(STATUSES);
+/** A status Prodege has not documented: any text, now and then one that differs from a listed one by case. */
+const unlistedStatus = fc
+	.oneof(fc.string({ maxLength: 20 }), fc.constantFrom(...STATUSES).map((status) => status.toLowerCase()))
+	.filter((status) => !LISTED_STATUSES.has(status));
+/** A reason code Prodege has not documented: any whole number. */
+const unlistedCode = fc.nat().filter((code) => !CODES.includes(String(code)));
+
+const hexId = (seq: number, upperCase: boolean) => {
+	const id = seq.toString(16).padStart(24, '0');
+	return upperCase ? id.toUpperCase() : id;
+};
+
+const statusUpdate: fc.Arbitrary<IDataObject> = fc
 	.record({
 		seq: fc.nat(),
 		upperCase: fc.boolean(),
 		event_time: eventTime,
 		project_id: fc.oneof(fc.nat(), fc.nat().map(String)),
-		status: fc.constantFrom(...STATUSES),
-		update_reason: fc.constantFrom(...CODES).chain((code) => fc.constantFrom(code, Number(code))),
+		status: fc.oneof(fc.constantFrom(...STATUSES), unlistedStatus),
+		update_reason: fc.oneof(fc.constantFrom(...CODES), unlistedCode.map(String)).chain((code) => fc.constantFrom(code, Number(code))),
 		description: note,
 		rejection_note: fc.option(fc.oneof(fc.string({ maxLength: 40 }), fc.constant(null)), { nil: undefined }),
 		required_cpi: fc.option(fc.oneof(fc.string({ maxLength: 8 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null)), {
 			nil: undefined,
 		}),
+		extra: unknownFields,
 	})
-	.map(({ seq, upperCase, description, rejection_note, required_cpi, ...fields }) => {
-		const id = seq.toString(16).padStart(24, '0');
-		const event: IDataObject = { ...fields, event_id: upperCase ? id.toUpperCase() : id };
+	.map(({ seq, upperCase, description, rejection_note, required_cpi, extra, ...fields }) => {
+		const event: IDataObject = { ...extra, ...fields, event_id: hexId(seq, upperCase) };
 		event.description = description ?? seed.description;
 		if (rejection_note !== undefined) event.rejection_note = rejection_note;
 		if (required_cpi !== undefined) event.required_cpi = required_cpi;
 		return event;
 	});
 
+const price = fc.option(fc.oneof(fc.string({ maxLength: 8 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null)), { nil: undefined });
+const figure = fc.option(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.nat().map(String), fc.constant(null)), { nil: undefined });
+
+/** A Real Time Pricing event: the documented fields, each optional one there or not, and fields Prodege may add. */
+const realTimePricing: fc.Arbitrary<IDataObject> = fc
+	.record({
+		seq: fc.nat(),
+		upperCase: fc.boolean(),
+		event_time: eventTime,
+		project_id: fc.oneof(fc.nat(), fc.nat().map(String)),
+		project_status: fc.oneof(fc.constantFrom(...RTP_STATUSES), unlistedStatus),
+		max_cpi: price,
+		current_cpi: price,
+		avg_cpi: price,
+		required_cpi: price,
+		bid_ir: figure,
+		actual_ir: figure,
+		bid_loi: figure,
+		actual_median_loi: figure,
+		extra: unknownFields,
+	})
+	.map(({ seq, upperCase, extra, ...fields }) => {
+		const event: IDataObject = { ...extra, event_id: hexId(seq, upperCase) };
+		for (const [name, value] of Object.entries(fields)) if (value !== undefined) event[name] = value;
+		return event;
+	});
+
+const validEvent: fc.Arbitrary<IDataObject> = fc.oneof(statusUpdate, realTimePricing);
+
+/** The dedupe key as the node documents it: the id in lower case, marked for Real Time Pricing. */
+const keyOf = (event: unknown): string =>
+	isRecord(event) ? `${kindOf(event) === 'realTimePricing' ? 'realTimePricing:' : ''}${String(event.event_id).toLowerCase()}` : '';
+
+/** What identifies an event of either kind, each missing or wrong. */
+const withoutIdentity = (event: IDataObject): fc.Arbitrary<unknown> =>
+	fc.constantFrom<Array<(copy: IDataObject) => void>>(
+		(copy) => delete copy.event_id,
+		(copy) => delete copy.project_id,
+		(copy) => delete copy.event_time,
+		(copy) => (copy.event_id = 'not-a-prodege-id'),
+		(copy) => (copy.event_id = String(copy.event_id).slice(1)),
+		(copy) => (copy.project_id = -1),
+		(copy) => (copy.project_id = '12a'),
+		(copy) => (copy.event_time = '2023-02-30 10:00:00'),
+		(copy) => (copy.event_time = String(copy.event_time).replace(' ', 'T')),
+	).map((change) => {
+		const copy = { ...event };
+		change(copy);
+		return copy;
+	});
+
 const invalidEvent: fc.Arbitrary<unknown> = fc.oneof(
-	validEvent.map((event) => ({ ...event, event_id: 'not-a-prodege-id' })),
-	validEvent.map((event) => ({ ...event, status: 'ARCHIVED' })),
-	validEvent.map((event) => ({ ...event, update_reason: 123 })),
-	validEvent.map((event) => ({ ...event, event_time: '2023-02-30 10:00:00' })),
-	validEvent.map((event) => ({ ...event, event_time: String(event.event_time).replace(' ', 'T') })),
-	validEvent.map((event) => ({ ...event, project_id: -1 })),
-	validEvent.map((event) => ({ ...event, project_id: '12a' })),
-	validEvent.map((event) => ({ ...event, required_cpi: {} })),
-	validEvent.map(({ event_id: _id, ...rest }) => rest),
+	validEvent.chain(withoutIdentity),
+	statusUpdate.map((event) => ({ ...event, update_reason: 'code 161' })),
+	statusUpdate.map((event) => ({ ...event, update_reason: 1.5 })),
+	statusUpdate.map((event) => ({ ...event, status: 42 })),
+	statusUpdate.map((event) => ({ ...event, required_cpi: {} })),
+	realTimePricing.map((event) => ({ ...event, project_status: null })),
+	realTimePricing.map((event) => ({ ...event, bid_ir: 'fifty' })),
+	realTimePricing.map((event) => ({ ...event, max_cpi: [] })),
+	statusUpdate.map(({ status: _status, update_reason: _reason, ...rest }) => rest),
 	fc.jsonValue().filter((value) => !isRecord(value)),
 );
 
@@ -138,6 +219,13 @@ function signatureOf(delivery: Delivery): string {
 	if (delivery.headers?.['content-type'] === FORM) return (delivery.body as Record<string, string>).signature;
 	return (JSON.parse(String(delivery.rawBody)) as { signature: string }).signature;
 }
+
+const encodings: Encoding[] = [
+	{ name: 'JSON, data an array', wrap: (events) => jsonEnvelope(events) },
+	{ name: 'JSON, data one event', wrap: (events) => jsonEnvelope(oneEvent(events)), maxEvents: 1 },
+	{ name: 'JSON, data as JSON text', wrap: (events) => jsonEnvelope(JSON.stringify(events)) },
+	{ name: 'form, data as JSON text', wrap: formEnvelope },
+];
 
 fuzzTrigger({
 	name: 'Prodege Trigger',
@@ -169,23 +257,93 @@ fuzzTrigger({
 			apply: (delivery) => resign(delivery, createHash('sha256').update(`data=${dataText(delivery)!}`).digest('base64url')),
 		},
 	],
-	encodings: [
-		{ name: 'JSON, data an array', wrap: (events) => jsonEnvelope(events) },
-		{ name: 'JSON, data one event', wrap: (events) => jsonEnvelope(oneEvent(events)), maxEvents: 1 },
-		{ name: 'JSON, data as JSON text', wrap: (events) => jsonEnvelope(JSON.stringify(events)) },
-		{ name: 'form, data as JSON text', wrap: formEnvelope },
-	],
+	encodings,
 	validEvent,
-	// Event ids are hex: one in other case is the same event.
-	uniqueBy: (event) => String(event.event_id).toLowerCase(),
+	// Event ids are hex: one in other case is the same event. A Real Time Pricing event's key is marked.
+	uniqueBy: keyOf,
 	invalidEvent,
 	accepts: (event) => prodegeEventSchema.safeParse(event).success,
-	itemMatches: (item, event) => isRecord(event) && item.event_id === event.event_id && item.eventKey === String(event.event_id).toLowerCase(),
-	// 200 done (an invalid event: done, not retried), 400 not retried; Prodege retries anything else.
+	itemMatches: (item, event) => isRecord(event) && item.event_id === event.event_id && item.eventKey === keyOf(event),
+	// 200 done (an invalid status update: done, not retried), 400 not retried (an invalid Real Time Pricing event
+	// too); Prodege retries anything else.
 	allowedStatuses: [200, 400],
 	secrets: [SECRET],
 	checkAnswer: (observed, authentic) =>
 		authentic ||
 		(observed.status === 400 &&
 			JSON.stringify(observed.body) === JSON.stringify({ success: false, error: { event_id: null, error: 'Invalid or missing signature' } })),
+	more: (property) => {
+		const node = new ProdegeTrigger();
+		const encoding = fc.constantFrom(...encodings);
+
+		/** The item an event must give, written out apart from the node: every field as sent, read into its documented type. */
+		function expectedItem(event: IDataObject): IDataObject {
+			const item: IDataObject = { ...event, project_id: Number(event.project_id) };
+			const text = (name: string) => {
+				if (typeof item[name] === 'number') item[name] = String(item[name]);
+			};
+			if (kindOf(event) === 'realTimePricing') {
+				for (const name of ['max_cpi', 'current_cpi', 'avg_cpi', 'required_cpi']) text(name);
+				for (const name of ['bid_ir', 'actual_ir', 'bid_loi', 'actual_median_loi']) {
+					if (typeof item[name] === 'string') item[name] = Number(item[name]);
+				}
+				item.event_time_utc = pacificToUtc(String(event.event_time));
+				item.eventName = 'realTimePricing';
+			} else {
+				text('required_cpi');
+				const code = Number(event.update_reason);
+				const listed = CODES.includes(String(code));
+				item.update_reason = code;
+				item.update_reason_description = listed ? UPDATE_REASONS[String(code)] : (event.description ?? null);
+				item.update_reason_listed = listed;
+				item.event_time_utc = pacificToUtc(String(event.event_time));
+				item.eventName = 'projectStatusUpdate';
+			}
+			item.eventKey = keyOf(event);
+			return item;
+		}
+
+		const unlistedEvent = fc.oneof(
+			fc.record({ event: statusUpdate, status: unlistedStatus, code: unlistedCode, asText: fc.boolean(), described: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }) }).map(
+				({ event, status, code, asText, described }) => {
+					const changed: IDataObject = { ...event, status, update_reason: asText ? String(code) : code };
+					if (described === undefined) delete changed.description;
+					else changed.description = described;
+					return changed;
+				},
+			),
+			fc.tuple(realTimePricing, unlistedStatus).map(([event, status]) => ({ ...event, project_status: status })),
+		);
+
+		it('emits an event with an unlisted status, reason code or project_status, and unknown fields, exactly once with every field kept', async () => {
+			await property('unlisted values', fc.tuple(encoding, unlistedEvent), async ([how, event]) => {
+				const wire = onTheWire(event) as IDataObject;
+				const staticData: IDataObject = {};
+				const delivery = authenticate(how.wrap([event]));
+				const first = await deliver(node, { ...setup(), staticData }, delivery);
+				const again = await deliver(node, { ...setup(), staticData }, delivery);
+				return (
+					first.status === 200 &&
+					isDeepStrictEqual(first.body, { success: true }) &&
+					first.items?.length === 1 &&
+					isDeepStrictEqual(first.items[0], expectedItem(wire)) &&
+					again.status === 200 &&
+					again.items === undefined
+				);
+			});
+		});
+
+		it('refuses an event whose event_id, project_id or event_time is missing or wrong, whatever else it holds', async () => {
+			const cases = fc.tuple(encoding, fc.oneof(validEvent, unlistedEvent).chain((event) => withoutIdentity(event).map((broken) => [event, broken] as const)));
+			await property('identity missing or wrong', cases, async ([how, [event, broken]]) => {
+				const result = await deliver(node, setup(), authenticate(how.wrap([broken])));
+				const pricing = kindOf(event) === 'realTimePricing';
+				return (
+					result.items === undefined &&
+					result.status === (pricing ? 400 : 200) &&
+					(result.body as IDataObject | undefined)?.success === false
+				);
+			});
+		});
+	},
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 
-import { prodegeEventSchema, splitData, UPDATE_REASONS } from '../../nodes/Prodege/events';
+import { kindOf, prodegeEventSchema, splitData, UPDATE_REASONS } from '../../nodes/Prodege/events';
 import { jsonMemberTexts } from '../../nodes/Prodege/received';
 import { pacificToUtc } from '../../nodes/Prodege/time';
 
@@ -74,7 +74,10 @@ describe('the Prodege event schema', () => {
 		[{ project_id: 1.5 }, 'project_id: must be a whole number'],
 		[{ project_id: 2 ** 60 }, 'project_id: must be a whole number'],
 		[{ event_id: '644b075404443f2a3c77c7cg' }, 'event_id: must be 24 hexadecimal characters'],
-		[{ status: 'paused' }, 'status: must be one of LIVE, PAUSED, PENDING_COMPLETE, COMPLETE, INVOICED, DELETED'],
+		[{ status: 42 }, 'status: must be text'],
+		[{ status: null }, 'status: must be text'],
+		[{ update_reason: '161a' }, 'update_reason: must be a whole number'],
+		[{ update_reason: -161 }, 'update_reason: must be a whole number'],
 		[{ event_time: '2023-04-27' }, 'event_time: must be a real date and time as YYYY-MM-DD HH:mm:ss'],
 		[{ required_cpi: true }, 'required_cpi: must be text or a number'],
 	])('refuses %j', (change, message) => {
@@ -94,6 +97,13 @@ describe('the Prodege event schema', () => {
 		expect(Object.keys(UPDATE_REASONS)).toHaveLength(11);
 	});
 
+	it('accepts any other status and any whole-number reason, as sent, described by the description sent', () => {
+		const parsed = prodegeEventSchema.parse({ ...seed, status: 'paused', update_reason: '161', description: 'NEW_REASON' });
+		expect(parsed).toMatchObject({ status: 'paused', update_reason: 161, update_reason_description: 'NEW_REASON', update_reason_listed: false });
+		expect(prodegeEventSchema.parse({ ...seed, update_reason: 0 })).toMatchObject({ update_reason_description: null, update_reason_listed: false });
+		expect(prodegeEventSchema.parse(seed)).toMatchObject({ update_reason_listed: true });
+	});
+
 	it('keeps the optional notes, turns a numeric required_cpi into text, and allows nulls', () => {
 		const parsed = prodegeEventSchema.parse({
 			...seed,
@@ -103,6 +113,55 @@ describe('the Prodege event schema', () => {
 			reconciliation_note: 'Counts agreed',
 		});
 		expect(parsed).toMatchObject({ required_cpi: '2.75', rejection_note: null, reconciliation_note: 'Counts agreed' });
+	});
+});
+
+describe('the Real Time Pricing event schema', () => {
+	const example = {
+		event_id: '63e174296722563b9cc28d96',
+		event_time: '2023-02-06 13:42:01',
+		max_cpi: '36',
+		current_cpi: '30',
+		avg_cpi: '1',
+		required_cpi: '90',
+		project_id: 27293192,
+		bid_ir: 50,
+		actual_ir: 5,
+		bid_loi: 1,
+		actual_median_loi: 1,
+		project_status: 'PAUSED',
+	};
+
+	it('keeps the example as sent and adds event_time_utc', () => {
+		expect(prodegeEventSchema.parse(example)).toEqual({ ...example, event_time_utc: '2023-02-06T21:42:01Z' });
+	});
+
+	it('keeps an unlisted project_status, and absent or null optional fields as sent', () => {
+		const { max_cpi: _max, ...rest } = example;
+		expect(prodegeEventSchema.parse({ ...rest, project_status: 'THROTTLED', bid_ir: null })).toMatchObject({ project_status: 'THROTTLED', bid_ir: null });
+	});
+
+	it.each([
+		[{ project_status: 7 }, 'project_status: must be text'],
+		[{ actual_median_loi: '1 min' }, 'actual_median_loi: must be a number'],
+		[{ avg_cpi: [] }, 'avg_cpi: must be text or a number'],
+		[{ project_id: undefined }, 'project_id: must be a whole number'],
+	])('refuses %j', (change, message) => {
+		const parsed = prodegeEventSchema.safeParse({ ...example, ...change });
+		expect(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)).toEqual([message]);
+	});
+
+	it.each([
+		[{ status: 'LIVE' }, 'projectStatusUpdate'],
+		[{ update_reason: 1 }, 'projectStatusUpdate'],
+		[{ status: 'LIVE', project_status: 'LIVE', max_cpi: '1' }, 'projectStatusUpdate'],
+		[{ project_status: 'LIVE' }, 'realTimePricing'],
+		[{ max_cpi: '1' }, 'realTimePricing'],
+		[{ event_id: 'x' }, undefined],
+		[[{ status: 'LIVE' }], undefined],
+		['text', undefined],
+	])('tells %j apart as %s', (value, kind) => {
+		expect(kindOf(value)).toBe(kind);
 	});
 });
 

@@ -99,6 +99,12 @@ describe('Prodege Trigger description', () => {
 		expect(values('updateReasons')).toEqual(['113', '156', '158', '160', '207', '209', '222', '244', '902', '903', '999']);
 	});
 
+	it('offers both webhooks under Events, empty (both) by default, named as the items name them', () => {
+		const events = property(description.properties, 'events');
+		expect(events).toMatchObject({ type: 'multiOptions', default: [] });
+		expect(events.options?.map((option) => 'value' in option && option.value)).toEqual(['projectStatusUpdate', 'realTimePricing']);
+	});
+
 	it('has nothing to register at Prodege, and says so by reporting success', async () => {
 		const hooks = {} as IHookFunctions;
 		const { checkExists, create, delete: remove } = node.webhookMethods.default;

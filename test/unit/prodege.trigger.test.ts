@@ -56,6 +56,7 @@ const SEED_ITEM = {
 	description: 'DISABLED_BY_HAS_REACHED_SAMPLE_SIZE',
 	project_id: 29303649,
 	update_reason_description: 'Disabled due to reaching sample size',
+	update_reason_listed: true,
 	// 27 April is on daylight time, UTC-7.
 	event_time_utc: '2023-04-27T23:37:56Z',
 	eventName: 'projectStatusUpdate',
@@ -110,6 +111,7 @@ describe('Prodege Trigger: the seed example', () => {
 				project_id: 31000417,
 				required_cpi: '2.75',
 				update_reason_description: 'Disabled by Real Time Pricing',
+				update_reason_listed: true,
 				// January is on standard time, UTC-8.
 				event_time_utc: '2024-01-15T17:05:00Z',
 				eventName: 'projectStatusUpdate',
@@ -126,6 +128,7 @@ describe('Prodege Trigger: the seed example', () => {
 				panel_region: 'US',
 				update_reason_description:
 					'Project reconciliation is complete and the status of a project is set to Complete',
+				update_reason_listed: true,
 				event_time_utc: '2024-07-05T01:30:12Z',
 				eventName: 'projectStatusUpdate',
 				eventKey: '65a1f0c2e4b0a1b2c3d4e5f7',
@@ -291,19 +294,6 @@ describe('Prodege Trigger: events that are well signed but invalid', () => {
 		return JSON.stringify(event);
 	};
 
-	it('answers 200 with success false, naming the event, when the status is unknown', async () => {
-		const observed = await deliver(node, setup(), signedJson(withSeed((event) => (event.status = 'ARCHIVED'))));
-		expect(observed.status).toBe(200);
-		expect(observed.body).toEqual({
-			success: false,
-			error: {
-				event_id: '644b075404443f2a3c77c7cb',
-				error: 'Invalid event: status: must be one of LIVE, PAUSED, PENDING_COMPLETE, COMPLETE, INVOICED, DELETED',
-			},
-		});
-		expect(observed.items).toBeUndefined();
-	});
-
 	it('answers 200 with success false when the event_id is not 24 hex characters', async () => {
 		const observed = await deliver(node, setup(), signedJson(withSeed((event) => (event.event_id = '644b0754044'))));
 		expect(observed.status).toBe(200);
@@ -321,29 +311,12 @@ describe('Prodege Trigger: events that are well signed but invalid', () => {
 		expect(observed.items).toBeUndefined();
 	});
 
-	it('answers 200 with success false when the update_reason is not a documented code', async () => {
-		const observed = await deliver(node, setup(), signedJson(withSeed((event) => (event.update_reason = 157))));
-		expect(observed.body).toEqual({
-			success: false,
-			error: {
-				event_id: '644b075404443f2a3c77c7cb',
-				error:
-					'Invalid event: update_reason: must be one of the documented codes 113, 156, 158, 160, 207, 209, 222, 244, 902, 903, 999',
-			},
-		});
-		expect(observed.items).toBeUndefined();
-	});
-
-	it('emits the valid events of a mixed list and names the first invalid one, with the others counted', async () => {
+	it('emits the valid events of a mixed list, an unlisted status among them, and names the invalid one', async () => {
 		const observed = await deliver(node, setup(), signedJson(MIXED));
 		expect(observed.status).toBe(200);
 		expect(observed.body).toEqual({
 			success: false,
-			error: {
-				event_id: '65a1f0c2e4b0a1b2c3d4e5f9',
-				error:
-					'Invalid event: status: must be one of LIVE, PAUSED, PENDING_COMPLETE, COMPLETE, INVOICED, DELETED (and 1 more invalid: not-a-prodege-id)',
-			},
+			error: { event_id: 'not-a-prodege-id', error: 'Invalid event: event_id: must be 24 hexadecimal characters' },
 		});
 		expect(observed.items).toEqual([
 			{
@@ -353,12 +326,29 @@ describe('Prodege Trigger: events that are well signed but invalid', () => {
 				update_reason: 999,
 				project_id: 31000419,
 				update_reason_description: 'Other',
+				update_reason_listed: true,
 				event_time_utc: '2024-05-02T18:00:00Z',
 				eventName: 'projectStatusUpdate',
 				eventKey: '65a1f0c2e4b0a1b2c3d4e5f8',
 			},
+			{
+				event_id: '65a1f0c2e4b0a1b2c3d4e5f9',
+				event_time: '2024-05-02 11:00:01',
+				status: 'ARCHIVED',
+				update_reason: 244,
+				project_id: 31000420,
+				update_reason_description: 'Disabled by support agent',
+				update_reason_listed: true,
+				event_time_utc: '2024-05-02T18:00:01Z',
+				eventName: 'projectStatusUpdate',
+				eventKey: '65a1f0c2e4b0a1b2c3d4e5f9',
+			},
 		]);
-		expect(observed.logs.filter(({ level }) => level === 'warn')).toHaveLength(2);
+		// The invalid event, and the unlisted status once.
+		expect(observed.logs.filter(({ level }) => level === 'warn').map(({ message }) => message)).toEqual([
+			'Prodege webhook event 2 rejected: event_id: must be 24 hexadecimal characters',
+			'Prodege sent status "ARCHIVED", a value this package does not list; the event is emitted with it as sent',
+		]);
 	});
 
 	it('names at most ten further invalid events, so a large batch gets a short answer', async () => {
@@ -373,7 +363,7 @@ describe('Prodege Trigger: events that are well signed but invalid', () => {
 	});
 
 	it('names its own invalid event when another delivery is handled while it is', async () => {
-		const invalid = (id: string) => JSON.stringify({ ...(JSON.parse(SEED) as IDataObject), event_id: id, status: 'ARCHIVED' });
+		const invalid = (id: string) => JSON.stringify({ ...(JSON.parse(SEED) as IDataObject), event_id: id, event_time: 'yesterday' });
 		const first = '000000000000000000000001';
 		const second = '000000000000000000000002';
 		let during: Promise<Observed> | undefined;
@@ -516,7 +506,7 @@ describe('Prodege Trigger: answering when the workflow finishes', () => {
 	});
 
 	it('still answers an invalid event at once with 200 and success false', async () => {
-		const invalid = SEED.replace('"PAUSED"', '"ARCHIVED"');
+		const invalid = SEED.replace('"2023-04-27 16:37:56"', '"2023-04-27"');
 		const observed = await deliver(node, setup(parameters), jsonBody(invalid, sign({ data: invalid })));
 		expect(observed.status).toBe(200);
 		expect(observed.body).toMatchObject({ success: false, error: { event_id: '644b075404443f2a3c77c7cb' } });
@@ -566,6 +556,240 @@ describe('Prodege Trigger: event times across the DST switches', () => {
 				error: 'Invalid event: event_time: must be a real date and time as YYYY-MM-DD HH:mm:ss',
 			},
 		});
+		expect(observed.items).toBeUndefined();
+	});
+});
+
+describe('Prodege Trigger: statuses and update reasons Prodege has not documented', () => {
+	const signedJson = (dataText: string) => jsonBody(dataText, sign({ data: dataText }));
+	const event = (fields: IDataObject): string => JSON.stringify({ ...(JSON.parse(SEED) as IDataObject), ...fields });
+	const unlistedLines = (logs: Array<{ message: string }>) => logs.filter(({ message }) => message.includes('does not list')).map(({ message }) => message);
+
+	it('emits a reason 161 with an unlisted status, every field kept, described by what Prodege sent, and logs each once', async () => {
+		const data = event({
+			event_id: '0000000000000000000001a1',
+			status: 'ON_HOLD',
+			update_reason: 161,
+			description: 'DISABLED_BY_CPI_REALITY_CHECK',
+			required_cpi: '3.10',
+			rejection_note: 'Rejected by the client',
+			panel: { region: 'US' },
+		});
+		const observed = await deliver(node, setup(), signedJson(data));
+		expect(observed.status).toBe(200);
+		expect(observed.body).toEqual(ACCEPTED);
+		expect(observed.items).toEqual([
+			{
+				event_id: '0000000000000000000001a1',
+				event_time: '2023-04-27 16:37:56',
+				status: 'ON_HOLD',
+				update_reason: 161,
+				description: 'DISABLED_BY_CPI_REALITY_CHECK',
+				project_id: 29303649,
+				required_cpi: '3.10',
+				rejection_note: 'Rejected by the client',
+				panel: { region: 'US' },
+				update_reason_description: 'DISABLED_BY_CPI_REALITY_CHECK',
+				update_reason_listed: false,
+				event_time_utc: '2023-04-27T23:37:56Z',
+				eventName: 'projectStatusUpdate',
+				eventKey: '0000000000000000000001a1',
+			},
+		]);
+		expect(unlistedLines(observed.logs)).toEqual([
+			'Prodege sent status "ON_HOLD", a value this package does not list; the event is emitted with it as sent',
+			'Prodege sent update_reason "161", a value this package does not list; the event is emitted with it as sent',
+		]);
+		const again = await deliver(node, setup(), signedJson(event({ event_id: '0000000000000000000001a2', status: 'ON_HOLD', update_reason: '161' })));
+		expect(again.items).toHaveLength(1);
+		expect(unlistedLines(again.logs)).toEqual([]);
+	});
+
+	it.each([
+		[{}, null],
+		[{ description: null }, null],
+		[{ description: 'SOMETHING_NEW' }, 'SOMETHING_NEW'],
+	])('describes an unlisted code by the description sent, %j', async (fields, described) => {
+		const { description: _seedDescription, ...seed } = JSON.parse(SEED) as IDataObject;
+		const data = JSON.stringify({ ...seed, update_reason: 4242, ...fields });
+		const observed = await deliver(node, setup(), signedJson(data));
+		expect(observed.items).toEqual([expect.objectContaining({ update_reason: 4242, update_reason_description: described, update_reason_listed: false })]);
+	});
+
+	it('keeps a listed code described by the table, whatever description Prodege sent', async () => {
+		const observed = await deliver(node, setup(), signedJson(event({ update_reason: 113, description: 'MAX_CLICKS' })));
+		expect(observed.items).toEqual([expect.objectContaining({ description: 'MAX_CLICKS', update_reason_description: 'Disabled due to reaching max clicks', update_reason_listed: true })]);
+	});
+
+	it('leaves an unlisted status or reason out, answered as a success, when the filters name others; keeps it when they name it', async () => {
+		const data = event({ status: 'ON_HOLD', update_reason: 161 });
+		const byStatus = await deliver(node, setup({ statuses: ['PAUSED'] }), signedJson(data));
+		expect([byStatus.status, byStatus.body, byStatus.items]).toEqual([200, ACCEPTED, undefined]);
+		const byReason = await deliver(node, setup({ updateReasons: ['158'] }), signedJson(data));
+		expect([byReason.status, byReason.body, byReason.items]).toEqual([200, ACCEPTED, undefined]);
+		// An expression may name a value the list does not offer.
+		const named = await deliver(node, setup({ statuses: ['ON_HOLD'], updateReasons: ['161'] }), signedJson(data));
+		expect(named.items).toEqual([expect.objectContaining({ status: 'ON_HOLD', update_reason: 161 })]);
+	});
+
+	it.each([
+		[{ update_reason: '16a' }, 'update_reason: must be a whole number'],
+		[{ update_reason: 1.5 }, 'update_reason: must be a whole number'],
+		[{ status: 42 }, 'status: must be text'],
+		[{ project_id: undefined }, 'project_id: must be a whole number'],
+		[{ event_time: '2023-04-31 10:00:00' }, 'event_time: must be a real date and time as YYYY-MM-DD HH:mm:ss'],
+	])('still refuses %j with 200 and success false', async (fields, error) => {
+		const observed = await deliver(node, setup(), signedJson(event(fields)));
+		expect(observed.status).toBe(200);
+		expect(observed.body).toEqual({ success: false, error: { event_id: '644b075404443f2a3c77c7cb', error: `Invalid event: ${error}` } });
+		expect(observed.items).toBeUndefined();
+	});
+});
+
+describe('Prodege Trigger: the Real Time Pricing webhook', () => {
+	/** Prodege's Real Time Pricing example, byte for byte. */
+	const RTP = fixture('real-time-pricing.json');
+	const signedJson = (dataText: string) => jsonBody(dataText, sign({ data: dataText }));
+	const rtp = (fields: IDataObject): string => JSON.stringify({ ...(JSON.parse(RTP) as IDataObject), ...fields });
+
+	const RTP_ITEM = {
+		event_id: '63e174296722563b9cc28d96',
+		event_time: '2023-02-06 13:42:01',
+		max_cpi: '36',
+		current_cpi: '30',
+		avg_cpi: '1',
+		required_cpi: '90',
+		project_id: 27293192,
+		bid_ir: 50,
+		actual_ir: 5,
+		bid_loi: 1,
+		actual_median_loi: 1,
+		project_status: 'PAUSED',
+		// 6 February is on standard time, UTC-8.
+		event_time_utc: '2023-02-06T21:42:01Z',
+		eventName: 'realTimePricing',
+		eventKey: 'realTimePricing:63e174296722563b9cc28d96',
+	};
+
+	it('emits one item from a signed form body holding the example, and answers 200 success true', async () => {
+		const observed = await deliver(node, setup(), formBody({ data: RTP, signature: sign({ data: RTP }) }));
+		expect(observed.status).toBe(200);
+		expect(observed.body).toEqual(ACCEPTED);
+		expect(observed.items).toEqual([RTP_ITEM]);
+	});
+
+	it('emits the same item from a signed JSON body, and refuses it with a wrong signature', async () => {
+		const observed = await deliver(node, setup(), jsonBody(RTP, sign({ data: RTP })));
+		expect(observed.items).toEqual([RTP_ITEM]);
+		const forged = await deliver(node, setup(), jsonBody(RTP, sign({ data: RTP }, 'not-the-secret')));
+		expect([forged.status, forged.body, forged.items]).toEqual([400, REFUSED_SIGNATURE, undefined]);
+	});
+
+	it('reads numbers sent as text, and CPIs sent as numbers, into the documented types', async () => {
+		const data = rtp({ project_id: '27293192', bid_ir: '50', actual_ir: '5.5', max_cpi: 36, current_cpi: 30.25 });
+		const observed = await deliver(node, setup(), signedJson(data));
+		expect(observed.items).toEqual([{ ...RTP_ITEM, bid_ir: 50, actual_ir: 5.5, max_cpi: '36', current_cpi: '30.25' }]);
+	});
+
+	it('emits a status update and a Real Time Pricing event received at the same URL, told apart by their fields', async () => {
+		const both = `[${SEED},${RTP}]`;
+		const observed = await deliver(node, setup(), signedJson(both));
+		expect(observed.body).toEqual(ACCEPTED);
+		expect(observed.items).toEqual([SEED_ITEM, RTP_ITEM]);
+	});
+
+	it.each([
+		[['projectStatusUpdate'], ['projectStatusUpdate']],
+		[['realTimePricing'], ['realTimePricing']],
+		[['projectStatusUpdate', 'realTimePricing'], ['projectStatusUpdate', 'realTimePricing']],
+		[[], ['projectStatusUpdate', 'realTimePricing']],
+	])('keeps only the kinds picked under Events: %j', async (events, names) => {
+		const both = `[${SEED},${RTP}]`;
+		const observed = await deliver(node, setup({ events }), signedJson(both));
+		expect(observed.status).toBe(200);
+		expect(observed.body).toEqual(ACCEPTED);
+		expect(observed.items?.map((item) => item.eventName)).toEqual(names);
+	});
+
+	it('answers 200 success true and starts nothing when Real Time Pricing is not picked', async () => {
+		const observed = await deliver(node, setup({ events: ['projectStatusUpdate'] }), signedJson(RTP));
+		expect([observed.status, observed.body, observed.items]).toEqual([200, ACCEPTED, undefined]);
+	});
+
+	it('filters by project_status under Statuses, and is let through by Update Reasons, which it has none of', async () => {
+		const paused = await deliver(node, setup({ statuses: ['PAUSED'], updateReasons: ['160'], options: { dedupeWindow: 0 } }), signedJson(RTP));
+		expect(paused.items).toEqual([RTP_ITEM]);
+		const live = await deliver(node, setup({ statuses: ['LIVE'], options: { dedupeWindow: 0 } }), signedJson(RTP));
+		expect([live.status, live.body, live.items]).toEqual([200, ACCEPTED, undefined]);
+	});
+
+	it('emits an unlisted project_status as sent, every field kept, and logs it once', async () => {
+		const data = rtp({ project_status: 'THROTTLED', bid_cpi: '12', quota: { id: 7 } });
+		const observed = await deliver(node, setup(), signedJson(data));
+		expect(observed.items).toEqual([{ ...RTP_ITEM, project_status: 'THROTTLED', bid_cpi: '12', quota: { id: 7 } }]);
+		expect(observed.logs.map(({ message }) => message)).toContain(
+			'Prodege sent project_status "THROTTLED", a value this package does not list; the event is emitted with it as sent',
+		);
+	});
+
+	it('drops a resend of a Real Time Pricing event, but not a status update that shares its event_id', async () => {
+		const staticData: IDataObject = {};
+		const first = await deliver(node, setup({}, staticData), signedJson(RTP));
+		expect(first.items).toEqual([RTP_ITEM]);
+		const resend = await deliver(node, setup({}, staticData), signedJson(RTP));
+		expect([resend.status, resend.body, resend.items]).toEqual([200, ACCEPTED, undefined]);
+		const sameId = JSON.stringify({ ...(JSON.parse(SEED) as IDataObject), event_id: '63e174296722563b9cc28d96' });
+		const update = await deliver(node, setup({}, staticData), signedJson(sameId));
+		expect(update.items).toEqual([expect.objectContaining({ eventName: 'projectStatusUpdate', eventKey: '63e174296722563b9cc28d96' })]);
+	});
+
+	it.each([
+		[{ event_time: '2023-02-30 13:42:01' }, 'event_time: must be a real date and time as YYYY-MM-DD HH:mm:ss'],
+		[{ project_id: 'P-27293192' }, 'project_id: must be a whole number'],
+		[{ event_id: '63e17429' }, 'event_id: must be 24 hexadecimal characters'],
+		[{ bid_ir: 'fifty' }, 'bid_ir: must be a number'],
+		[{ max_cpi: true }, 'max_cpi: must be text or a number'],
+	])('answers 400, naming the event, to a Real Time Pricing event with %j, and starts nothing', async (fields, error) => {
+		const data = rtp(fields);
+		const observed = await deliver(node, setup(), signedJson(data));
+		expect(observed.status).toBe(400);
+		const eventId = (JSON.parse(data) as { event_id: string }).event_id;
+		expect(observed.body).toEqual({ success: false, error: { event_id: eventId, error: `Invalid event: ${error}` } });
+		expect(observed.items).toBeUndefined();
+		expect(observed.logs).toContainEqual({ level: 'warn', message: `Prodege webhook event 0 rejected: ${error}` });
+	});
+
+	it('answers 400 with a null event_id to a Real Time Pricing event without one', async () => {
+		const { event_id: _id, ...rest } = JSON.parse(RTP) as IDataObject;
+		const observed = await deliver(node, setup(), signedJson(JSON.stringify(rest)));
+		expect(observed.status).toBe(400);
+		expect(observed.body).toEqual({ success: false, error: { event_id: null, error: 'Invalid event: event_id: Required' } });
+	});
+
+	it('answers as for a status update (200, success false) when a status update is among the invalid events', async () => {
+		const data = `[${rtp({ project_id: -1 })},${SEED.replace('"2023-04-27 16:37:56"', '"never"')}]`;
+		const observed = await deliver(node, setup(), signedJson(data));
+		expect(observed.status).toBe(200);
+		expect(observed.body).toMatchObject({ success: false, error: { event_id: '63e174296722563b9cc28d96' } });
+	});
+
+	it('answers 200 success false to an event that is neither kind', async () => {
+		const data = JSON.stringify({ event_id: '63e174296722563b9cc28d96', event_time: '2023-02-06 13:42:01', project_id: 1 });
+		const observed = await deliver(node, setup(), signedJson(data));
+		expect(observed.status).toBe(200);
+		expect(observed.body).toEqual({
+			success: false,
+			error: {
+				event_id: '63e174296722563b9cc28d96',
+				error: 'Invalid event: (event): is neither a Project Status Update (status, update_reason) nor a Real Time Pricing event (project_status, max_cpi)',
+			},
+		});
+	});
+
+	it('still answers a refused Real Time Pricing event at once with 400 when answering after the workflow', async () => {
+		const data = rtp({ event_time: 'soon' });
+		const observed = await deliver(node, setup({ responseMode: 'lastNode' }), signedJson(data));
+		expect(observed.status).toBe(400);
 		expect(observed.items).toBeUndefined();
 	});
 });
