@@ -33,6 +33,8 @@ function merge(branches, { all = false } = {}) {
 	if (types.length > 0) merged.type = typeValue(types);
 	const constants = branches.map(constantsOf);
 	if (!all && constants.every(Boolean)) merged.enum = [...new Set(constants.flat())];
+	// Documented values beside "any other text" (kit knownOr) stay as documentation: examples, not a limit.
+	else if (!all && constants.some(Boolean)) merged.examples = [...new Set(constants.filter(Boolean).flat())];
 
 	const objects = branches.filter((branch) => typesOf(branch).includes('object'));
 	if (objects.length > 0) {

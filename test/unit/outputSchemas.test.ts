@@ -281,6 +281,13 @@ describe('Generated JSON Schemas are what the editor can read', () => {
 			}
 		}
 	});
+
+	it('lists the documented values of a field that accepts others as examples, not as a limit', () => {
+		const status = tools.jsonSchemaFor(allSchemas.prodegeTrigger as ZodTypeAny).properties.status as { type: string; enum?: unknown; examples?: unknown };
+		expect(status.type).toBe('string');
+		expect(status.enum).toBeUndefined();
+		expect(status.examples).toEqual(expect.arrayContaining(['LIVE', 'PAUSED', 'COMPLETE']));
+	});
 });
 
 describe('Action node items fit the output schema of their operation', () => {
