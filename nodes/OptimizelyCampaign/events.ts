@@ -7,6 +7,7 @@ import {
 	type EventFilter,
 	type ResponseContract,
 	type TriggerDeclaration,
+	isRecord,
 	splitBatch,
 	stableJson,
 	summaryBody,
@@ -166,9 +167,6 @@ const unlistedEventSchema = common
 
 type KnownEvent = z.infer<typeof knownEventSchema>;
 type UnlistedEvent = z.infer<typeof unlistedEventSchema>;
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * One event: a documented type is validated as documented (with its own messages); a `type` that is other text

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import {
 	type DeliveryOutcome,
+	isRecord,
 	knownOr,
 	type DeliveryRequest,
 	type Reply,
@@ -88,9 +89,6 @@ function withUtcTime<T extends { event_time: string }>(event: T, context: z.Refi
 	item.event_time_utc = utc;
 	return item;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A documented value or any other text, kept as sent; anything but text is refused with a plain message. */
 const listedText = <T extends string>(known: readonly [T, ...T[]]) =>

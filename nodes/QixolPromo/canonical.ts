@@ -11,6 +11,8 @@
  *   only a repeated tag (or named in `listElements`) becomes the list itself.
  */
 
+import { isRecord } from '../shared/decode';
+
 export type Canonical = string | null | Canonical[] | CanonicalRecord;
 export interface CanonicalRecord {
 	[key: string]: Canonical;
@@ -19,10 +21,6 @@ export interface CanonicalRecord {
 export interface CanonicalOptions {
 	/** Canonical names of XML elements that always hold a list, even of one entry or none. */
 	listElements?: ReadonlySet<string>;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A tag or attribute name without its namespace prefix ("a:PromotionId" → "promotionid"). */

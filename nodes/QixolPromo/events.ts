@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { BodyFormat, Reply, ResponseContract, TriggerDeclaration } from '../shared';
-import { knownOr, shortHash, stableJson, standardResponses } from '../shared';
+import { isRecord, knownOr, shortHash, stableJson, standardResponses } from '../shared';
 import { kitItemFields } from '../shared/items';
 import {
 	type Canonical,
@@ -10,7 +10,6 @@ import {
 	canonicalJson,
 	canonicalName,
 	canonicalXml,
-	isRecord,
 } from './canonical';
 
 /** The webhook events Qixol Promo offers, spelled as in its portal. */

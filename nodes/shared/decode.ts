@@ -142,6 +142,11 @@ function decodeAny({ body, rawBody, contentType = '' }: BodyInput): Decoded {
 	return { ok: false, reason: 'the body is empty' };
 }
 
+/** A JSON object: not null, not a list. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** The default split: a JSON array is a batch, anything else is one event. */
 export function splitBatch(payload: unknown): unknown[] {
 	return Array.isArray(payload) ? payload : [payload];
