@@ -1,7 +1,6 @@
-import { createHash } from 'crypto';
 import { NodeApiError, NodeOperationError, type IDataObject, type IHookFunctions, type JsonObject } from 'n8n-workflow';
 
-import { ONE_TRY, type RetryPolicy, SHARED_SECRET_CREDENTIAL, hostProblem, redactError, undoPolicy } from '../shared';
+import { ONE_TRY, type RetryPolicy, SHARED_SECRET_CREDENTIAL, hostProblem, redactError, sha256Base64url, undoPolicy } from '../shared';
 import { baseUrl, createWebhooks, deleteWebhook, listWebhooks, type SendPulseWebhook } from './api';
 
 /**
@@ -12,8 +11,6 @@ interface Registered extends IDataObject {
 	webhookIds?: string[];
 	registeredUrlSha256?: string;
 }
-
-const fingerprint = (url: string) => createHash('sha256').update(url).digest('base64url');
 
 /** Email-service webhooks are registered by API only when the user chose that; everything else is manual. */
 export function registersByApi(context: IHookFunctions): boolean {
@@ -114,7 +111,7 @@ export async function webhooksExist(context: IHookFunctions): Promise<boolean> {
 	if (exact) {
 		const store = context.getWorkflowStaticData('node') as Registered;
 		store.webhookIds = mine.map((webhook) => webhook.id);
-		store.registeredUrlSha256 = fingerprint(target);
+		store.registeredUrlSha256 = sha256Base64url(target);
 	}
 	return exact;
 }
@@ -142,7 +139,7 @@ export async function registerWebhooks(context: IHookFunctions): Promise<void> {
 	}
 	const store = context.getWorkflowStaticData('node') as Registered;
 	store.webhookIds = [...kept.values(), ...created].map((webhook) => webhook.id);
-	store.registeredUrlSha256 = fingerprint(target);
+	store.registeredUrlSha256 = sha256Base64url(target);
 	context.logger.info(
 		`SendPulse: webhooks for ${wanted.join(', ')} point at ${redact(target)} (${created.length} created, ${kept.size} already there)`,
 	);
@@ -199,11 +196,11 @@ export async function unregisterWebhooks(context: IHookFunctions): Promise<boole
 		const fingerprints = new Set<string>(store.registeredUrlSha256 ? [store.registeredUrlSha256] : []);
 		if (registersByApi(context)) {
 			target = await registrationUrl(context);
-			fingerprints.add(fingerprint(target));
+			fingerprints.add(sha256Base64url(target));
 		}
 		const ids = new Set(store.webhookIds ?? []);
 		const mine = (await listWebhooks.call(context)).filter(
-			(webhook) => fingerprints.has(fingerprint(webhook.url)) || ids.has(webhook.id),
+			(webhook) => fingerprints.has(sha256Base64url(webhook.url)) || ids.has(webhook.id),
 		);
 		for (const webhook of mine) await remove(context, webhook);
 		delete store.webhookIds;

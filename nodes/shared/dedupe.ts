@@ -1,5 +1,7 @@
-import { createHash, randomBytes } from 'crypto';
+import { randomBytes } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
+
+import { sha256Base64url } from './secure';
 
 export const DEFAULT_DEDUPE_WINDOW = 10_000;
 /** Beyond this, each write of static data would pass a megabyte. */
@@ -13,7 +15,7 @@ export const MAX_DEDUPE_WINDOW = 100_000;
 export const HASH_LENGTH = 12;
 
 export function shortHash(text: string): string {
-	return createHash('sha256').update(text).digest('base64url').slice(0, HASH_LENGTH);
+	return sha256Base64url(text).slice(0, HASH_LENGTH);
 }
 
 /** JSON with sorted keys, so that the same value always gives the same text. */
