@@ -273,7 +273,8 @@ export async function handleDelivery<TEvent extends object>(
 					selections.every(({ filter, selected }) => {
 						const value = filter.value(event);
 						if (value === null) return true;
-						return selected.has(value ?? '') || (filter.passesUnlisted !== undefined && !filter.passesUnlisted.has(value ?? ''));
+						const named = value ?? '';
+						return selected.has(named) || filter.passesUnlisted?.has(named) === false;
 					}),
 				);
 
