@@ -8,8 +8,6 @@
  * `variants/smtp.delivered.json` and `variants/smtp.batch.json` are realistic bodies written from that list,
  * not the vendor's example. Only `delivered` is a published name: the other names in the batch are inferred.
  */
-import { readFileSync } from 'fs';
-import { join } from 'path';
 import type { IDataObject } from 'n8n-workflow';
 
 import {
@@ -22,23 +20,8 @@ import {
 	eventItemSchema,
 } from '../../nodes/SendPulse/events';
 import { SendPulseTrigger } from '../../nodes/SendPulse/SendPulseTrigger.node';
-import { deliver, type NodeSetup } from '../helpers/webhook';
-
-const FIXTURES = join(__dirname, '../fixtures/sendpulse');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
-const SECRET = 'sp-smtp-token-5e7d1a';
-const KEY = 'sp-smtp-key-3c9f20';
-const node = new SendPulseTrigger();
-const query = { token: SECRET };
-
-const setup = (parameters: IDataObject = {}): NodeSetup => ({
-	parameters: { authentication: 'sharedSecret', ...parameters },
-	credentials: { webhookSharedSecretApi: { secret: SECRET, location: 'query', name: 'token' } },
-	staticData: {},
-});
-const smtp = (extra: IDataObject = {}) => setup({ source: 'smtp', ...extra });
-const emailService = (extra: IDataObject = {}) => setup({ source: 'emailService', registration: 'manual', ...extra });
-const automationEvents = (extra: IDataObject = {}) => setup({ source: 'automation360Events', ...extra });
+import { deliver } from '../helpers/webhook';
+import { automationEvents, emailService, fixture, KEY, node, query, smtp } from './sendpulseSupport';
 
 const smtpEvent = (fields: IDataObject = {}): IDataObject => ({
 	event: 'delivered',

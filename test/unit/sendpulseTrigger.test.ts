@@ -2,26 +2,8 @@ import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import type { IDataObject } from 'n8n-workflow';
 
-import { SendPulseTrigger } from '../../nodes/SendPulse/SendPulseTrigger.node';
-import { deliver, type NodeSetup } from '../helpers/webhook';
-
-const FIXTURES = join(__dirname, '../fixtures/sendpulse');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
-const SECRET = 'sp-token-9a4f1c2e7b';
-const KEY = 'sp-key-0d6b3a91e4';
-const node = new SendPulseTrigger();
-const query = { token: SECRET };
-
-/** A trigger checking a secret token, as a user would set it up; `parameters` override the defaults. */
-const setup = (parameters: IDataObject = {}): NodeSetup => ({
-	parameters: { authentication: 'sharedSecret', ...parameters },
-	credentials: { webhookSharedSecretApi: { secret: SECRET, location: 'query', name: 'token' } },
-	staticData: {},
-});
-
-const automation = (extra: IDataObject = {}) => setup({ source: 'automation360', ...extra });
-const automationEvents = (extra: IDataObject = {}) => setup({ source: 'automation360Events', ...extra });
-const emailService = (extra: IDataObject = {}) => setup({ source: 'emailService', registration: 'manual', ...extra });
+import { deliver } from '../helpers/webhook';
+import { automation, automationEvents, emailService, FIXTURES, fixture, KEY, node, query } from './sendpulseSupport';
 
 describe('SendPulse Trigger: the seed examples', () => {
 	it('keeps the seed’s three payload examples and six answer examples as fixtures', () => {
