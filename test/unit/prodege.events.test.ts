@@ -1,3 +1,6 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 
@@ -117,20 +120,8 @@ describe('the Prodege event schema', () => {
 });
 
 describe('the Real Time Pricing event schema', () => {
-	const example = {
-		event_id: '63e174296722563b9cc28d96',
-		event_time: '2023-02-06 13:42:01',
-		max_cpi: '36',
-		current_cpi: '30',
-		avg_cpi: '1',
-		required_cpi: '90',
-		project_id: 27293192,
-		bid_ir: 50,
-		actual_ir: 5,
-		bid_loi: 1,
-		actual_median_loi: 1,
-		project_status: 'PAUSED',
-	};
+	// The vendor's example, as the fixture keeps it byte for byte.
+	const example = JSON.parse(readFileSync(join(__dirname, '../fixtures/prodege/real-time-pricing.json'), 'utf8')) as Record<string, unknown>;
 
 	it('keeps the example as sent and adds event_time_utc', () => {
 		expect(prodegeEventSchema.parse(example)).toEqual({ ...example, event_time_utc: '2023-02-06T21:42:01Z' });
