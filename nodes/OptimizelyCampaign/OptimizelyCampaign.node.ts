@@ -1,5 +1,4 @@
 import {
-	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
@@ -9,7 +8,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { vendorStatus } from '../shared';
+import { asNodeError, runEachItem, vendorStatus } from '../shared';
 import {
 	type RequestPolicy,
 	type WebhookAuthentication,
@@ -313,40 +312,8 @@ export class OptimizelyCampaign implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const returnData: INodeExecutionData[] = [];
-		for (let i = 0; i < items.length; i++) {
-			try {
-				const results = await runOperation(this, i);
-				returnData.push(...results.map((json) => ({ json, pairedItem: { item: i } })));
-			} catch (error) {
-				const failure = asNodeError(this, error, i);
-				if (!this.continueOnFail()) throw failure;
-				returnData.push({ json: errorJson(failure), pairedItem: { item: i } });
-			}
-		}
-		return [returnData];
+		return await runEachItem(this, async (i) => await runOperation(this, i));
 	}
-}
-
-type NodeError = NodeApiError | NodeOperationError;
-
-function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
-	const failure =
-		error instanceof NodeApiError || error instanceof NodeOperationError
-			? error
-			: new NodeOperationError(ctx.getNode(), error instanceof Error ? error : String(error), { itemIndex });
-	failure.context.itemIndex = itemIndex;
-	return failure;
-}
-
-/** The item for a failed call under Continue On Fail: the message, and the vendor's status and body. */
-function errorJson(failure: NodeError): IDataObject {
-	const json: IDataObject = { error: failure.message };
-	if (failure.description) json.description = failure.description;
-	if (typeof failure.context.status === 'number') json.status = failure.context.status;
-	if (failure.context.body !== undefined && failure.context.body !== null) json.body = failure.context.body as IDataObject;
-	return json;
 }
 
 function text(ctx: IExecuteFunctions, name: string, i: number): string {

@@ -1,15 +1,14 @@
 import {
-	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
-	type JsonObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { runEachItem } from '../shared';
 import { asJson, createWebhooks, deleteWebhook, getWebhook, listWebhooks, updateWebhook } from './api';
 import { emailServiceEventOptions } from './events';
 
@@ -153,23 +152,8 @@ export class SendPulse implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const output: INodeExecutionData[] = [];
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			const operation = this.getNodeParameter('operation', itemIndex) as Operation;
-			try {
-				const rows = await runOperation(this, operation, itemIndex);
-				for (const row of rows) output.push({ json: row, pairedItem: { item: itemIndex } });
-			} catch (error) {
-				if (!this.continueOnFail()) {
-					// Both constructors hand back an error that already is of their class, message intact.
-					if (error instanceof NodeApiError) throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
-					throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-				}
-				const { message, description } = error as { message: string; description?: string | null };
-				output.push({ json: { error: message, ...(description ? { description } : {}) }, pairedItem: { item: itemIndex } });
-			}
-		}
-		return [output];
+		return await runEachItem(this, async (itemIndex) =>
+			await runOperation(this, this.getNodeParameter('operation', itemIndex) as Operation, itemIndex),
+		);
 	}
 }

@@ -1,3 +1,4 @@
+export * from './action';
 export * from './authenticate';
 export * from './decode';
 export * from './dedupe';

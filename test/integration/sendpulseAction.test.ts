@@ -163,7 +163,7 @@ describe('SendPulse node: errors a user can act on', () => {
 			{ continueOnFail: true, logs },
 		);
 		expect(output.map((item) => item.json)).toEqual([
-			{ error: 'SendPulse found nothing to get webhook 999', description: expect.stringContaining('Get Many') },
+			{ error: 'SendPulse found nothing to get webhook 999', description: expect.stringContaining('Get Many'), status: 404 },
 			expect.objectContaining({ action: 'open' }),
 		]);
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
