@@ -8,7 +8,7 @@ export class OptimizelyCampaignApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:optimizelyCampaign.svg', dark: 'file:optimizelyCampaign.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-vendor-webhooks#optimizely-campaign';
+	documentationUrl = 'https://github.com/n8n-nodes-vendor-webhooks/n8n-nodes-vendor-webhooks/blob/main/docs/credentials/optimizelyCampaignApi.md';
 
 	properties: INodeProperties[] = [
 		{

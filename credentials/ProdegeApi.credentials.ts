@@ -11,7 +11,7 @@ export class ProdegeApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:prodege.svg', dark: 'file:prodege.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-vendor-webhooks#prodege-trigger';
+	documentationUrl = 'https://github.com/n8n-nodes-vendor-webhooks/n8n-nodes-vendor-webhooks/blob/main/docs/credentials/prodegeApi.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -50,7 +50,7 @@ export class SendPulseApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:sendPulse.svg', dark: 'file:sendPulse.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-vendor-webhooks#sendpulse';
+	documentationUrl = 'https://github.com/n8n-nodes-vendor-webhooks/n8n-nodes-vendor-webhooks/blob/main/docs/credentials/sendPulseApi.md';
 
 	properties: INodeProperties[] = [
 		{

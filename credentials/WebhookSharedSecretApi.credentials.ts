@@ -8,7 +8,7 @@ export class WebhookSharedSecretApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:webhookAuth.svg', dark: 'file:webhookAuth.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-vendor-webhooks#incoming-authentication';
+	documentationUrl = 'https://github.com/n8n-nodes-vendor-webhooks/n8n-nodes-vendor-webhooks/blob/main/docs/credentials/webhookSharedSecretApi.md';
 
 	properties: INodeProperties[] = [
 		{
