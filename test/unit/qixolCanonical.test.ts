@@ -139,8 +139,8 @@ describe('Qixol event names, schema and key', () => {
 		}
 	});
 
-	it('gives the key the README shows for its example, the same in every build', () => {
-		const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+	it('gives the key the Qixol Promo Trigger page shows for its example, the same in every build', () => {
+		const readme = readFileSync(join(__dirname, '../../docs/nodes/qixolPromoTrigger.md'), 'utf8');
 		const shown = /"eventKey": "(Promotion\.Updated\|promotionid=8001\|payload:[\w-]{12})"/.exec(readme)?.[1];
 		const { canonical } = JSON.parse(readFileSync(join(__dirname, '../fixtures/qixol/Promotion.Updated.json'), 'utf8')) as { canonical: CanonicalRecord };
 
