@@ -59,16 +59,16 @@ export async function runEachItem(
 }
 
 /**
- * Spaces calls at least `intervalMs` apart (a vendor's "N requests per second/minute" as 1000/N or 60000/N).
+ * Spaces calls at least `intervalMs` apart, one after another (a vendor's "N requests per second/minute" as 1000/N or 60000/N).
  * One pace per node execution: n8n runs other executions in parallel, so this keeps one execution polite; it
  * cannot promise the account's limit, and a 429 is still retried (kit `withRetries`).
  */
 export function createPace(intervalMs: number): () => Promise<void> {
 	let next = 0;
 	return async () => {
-		const now = Date.now();
-		const wait = next - now;
-		next = Math.max(now, next) + intervalMs;
+		const wait = next - Date.now();
 		if (wait > 0) await sleep(wait);
+		// From when this call goes, not when it was due: a late call does not let the next one catch up.
+		next = Date.now() + intervalMs;
 	};
 }
