@@ -513,7 +513,7 @@ export async function startProdegeMock(options: ProdegeMockOptions = {}): Promis
 
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-		const call = url.pathname.replace(/\/+$/, '').split('/').pop() ?? '';
+		const call = /^\/prodegemr\/([a-z-]+)\/?$/.exec(url.pathname)?.[1] ?? '';
 		const method = req.method ?? 'GET';
 		const text = await readBody(req);
 		const contentType = req.headers['content-type'];
