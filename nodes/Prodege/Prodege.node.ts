@@ -129,6 +129,9 @@ function fieldValue(ctx: Context, name: string, value: unknown, itemIndex: numbe
 		case 'testSurveyUrl':
 			checkSurveyUrl(ctx, String(value).trim(), 'Test Survey URL', itemIndex);
 			return String(value).trim();
+		case 'cpi':
+			if (!(Number(value) > 0)) throw configError(ctx, itemIndex, `CPI must be above 0, not ${String(value)}`, ERROR_CODES[2009].todo);
+			return String(value);
 		default:
 			return typeof value === 'string' ? value.trim() : String(value);
 	}

@@ -363,6 +363,22 @@ describe('Prodege node: refusals a user can act on', () => {
 		expect(api.requests).toHaveLength(0);
 	});
 
+	it('a CPI of 0 added on Create is refused before calling Prodege', async () => {
+		const error = await failure({
+			resource: 'project',
+			operation: 'create',
+			projectId: 'J',
+			projectTypeId: 1,
+			countryId: 1,
+			loi: 10,
+			expectedIr: 50,
+			projectUrl: PROJECT_URL,
+			additionalFields: { cpi: 0 },
+		});
+		expect(error.message).toBe('CPI must be above 0, not 0');
+		expect(api.requests).toHaveLength(0);
+	});
+
 	it('an unknown code is shown as Prodege sent it', async () => {
 		const id = api.addProject({ status: 'LIVE' });
 		const error = await failure({ resource: 'quota', operation: 'update', prodegeProjectId: String(id), quotaId: '1', updateFields: { active: true } });
