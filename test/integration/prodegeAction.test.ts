@@ -48,6 +48,18 @@ function lastSigned(call: string) {
 }
 
 const PROJECT_URL = 'https://survey.example.com/s?tid=%transid%';
+/** Project → Create with the required fields; `extra` adds or replaces some. */
+const create = (extra: IDataObject = {}): IDataObject => ({
+	resource: 'project',
+	operation: 'create',
+	projectId: 'J',
+	projectTypeId: 1,
+	countryId: 1,
+	loi: 10,
+	expectedIr: 50,
+	projectUrl: PROJECT_URL,
+	...extra,
+});
 
 describe('Prodege node: description', () => {
 	it('is usable as an AI tool, uses the Prodege API credential and tests it with a signed call', () => {
@@ -328,53 +340,25 @@ describe('Prodege node: refusals a user can act on', () => {
 
 	it('2004: a project ID already used', async () => {
 		api.addProject({ status: 'LIVE', project_id: 'JOB-1' });
-		const error = await failure({
-			resource: 'project',
-			operation: 'create',
-			projectId: 'JOB-1',
-			projectTypeId: 1,
-			countryId: 1,
-			loi: 10,
-			expectedIr: 50,
-			projectUrl: PROJECT_URL,
-		});
+		const error = await failure(create({ projectId: 'JOB-1' }));
 		expect(error.message).toBe('Prodege refused to create project JOB-1: Duplicate project_id (code 2004)');
 		expect(error.description).toContain('choose a new one');
 	});
 
 	it('2007: an ad hoc project without a URL', async () => {
-		const error = await failure({ resource: 'project', operation: 'create', projectId: 'J', projectTypeId: 1, countryId: 1, loi: 10, expectedIr: 50 });
+		const error = await failure(create({ projectUrl: '' }));
 		expect(error.message).toBe('Prodege refused to create project J: Project URL is required for Adhoc surveys (code 2007)');
 		expect(error.description).toContain('%transid%');
 	});
 
 	it('2018: a URL without %transid% is refused before calling Prodege', async () => {
-		const error = await failure({
-			resource: 'project',
-			operation: 'create',
-			projectId: 'J',
-			projectTypeId: 1,
-			countryId: 1,
-			loi: 10,
-			expectedIr: 50,
-			projectUrl: 'https://survey.example.com/s',
-		});
+		const error = await failure(create({ projectUrl: 'https://survey.example.com/s' }));
 		expect(error.message).toBe('Project URL must contain %transid%');
 		expect(api.requests).toHaveLength(0);
 	});
 
 	it('a CPI of 0 added on Create is refused before calling Prodege', async () => {
-		const error = await failure({
-			resource: 'project',
-			operation: 'create',
-			projectId: 'J',
-			projectTypeId: 1,
-			countryId: 1,
-			loi: 10,
-			expectedIr: 50,
-			projectUrl: PROJECT_URL,
-			additionalFields: { cpi: 0 },
-		});
+		const error = await failure(create({ additionalFields: { cpi: 0 } }));
 		expect(error.message).toBe('CPI must be above 0, not 0');
 		expect(api.requests).toHaveLength(0);
 	});
