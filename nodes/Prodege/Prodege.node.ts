@@ -68,7 +68,8 @@ function text(ctx: Context, name: string, itemIndex: number): string {
 function numericIdParameter(ctx: Context, name: string, label: string, itemIndex: number): string {
 	const value = text(ctx, name, itemIndex);
 	if (!/^\d+$/.test(value)) {
-		throw configError(ctx, itemIndex, `${label} must be a number, not "${value}"`, `Give the numeric ${label} Prodege answered when it was created.`);
+		const message = value ? `${label} must be a number, not "${value}"` : `${label} is empty`;
+		throw configError(ctx, itemIndex, message, `Give the numeric ${label} Prodege answered when it was created.`);
 	}
 	return value;
 }

@@ -394,6 +394,14 @@ describe('Prodege node: refusals a user can act on', () => {
 		api = await startProdegeMock();
 	});
 
+	it('a Prodege Project ID that is empty or not a number is refused before calling Prodege', async () => {
+		expect((await failure({ resource: 'project', operation: 'get', prodegeProjectId: '' })).message).toBe('Prodege Project ID is empty');
+		expect((await failure({ resource: 'quota', operation: 'getAll', prodegeProjectId: 'JOB-1' })).message).toBe(
+			'Prodege Project ID must be a number, not "JOB-1"',
+		);
+		expect(api.requests).toHaveLength(0);
+	});
+
 	it('a credential without an API key is a configuration error that says what to fill in', async () => {
 		credential.data.apik = '';
 		const error = await failure({ resource: 'project', operation: 'get', prodegeProjectId: '1' });
