@@ -2,7 +2,9 @@ import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
 /**
  * The API key and secret key Prodege issues to a partner. The trigger needs only the secret key, to check
- * the signature on each delivery; the key and the environment serve calls to Prodege's API.
+ * the signature on each delivery; the Prodege node signs its calls to Prodege's API with both, at the
+ * environment's base URL. Signing needs every parameter of a call, so it is done by the node (and tested by
+ * the nodes' `prodegeCredentialCheck`), not by a generic `authenticate` block.
  */
 export class ProdegeApi implements ICredentialType {
 	name = 'prodegeApi';
@@ -19,7 +21,7 @@ export class ProdegeApi implements ICredentialType {
 			name: 'apik',
 			type: 'string',
 			default: '',
-			description: 'The API key (apik) Prodege gave you. The trigger does not need it.',
+			description: 'The API key (apik) Prodege gave you. The Prodege node needs it; the trigger does not.',
 		},
 		{
 			displayName: 'Secret Key',
@@ -28,7 +30,7 @@ export class ProdegeApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The secret key Prodege gave you. Prodege signs each webhook call with it.',
+			description: 'The secret key Prodege gave you. Prodege signs each webhook call with it, and the Prodege node signs its API calls with it.',
 		},
 		{
 			displayName: 'Environment',

@@ -19,3 +19,19 @@ export function prodegeSignature(secret: string, parameters: Readonly<Record<str
 	// Text is hashed as its UTF-8 bytes, in one call.
 	return sha256Base64url(`${secret}:${stringToSign}`);
 }
+
+/**
+ * The parameters of a call to Prodege's API, signed: the call's own parameters plus `apik` and
+ * `request_date` (ms), and the signature over all of them. A fresh `requestDate` per try, as Prodege
+ * refuses old requests.
+ */
+export function signedParameters(
+	apik: string,
+	secret: string,
+	parameters: Readonly<Record<string, string>>,
+	requestDate: number,
+): Record<string, string> {
+	const signed: Record<string, string> = { ...parameters, apik, request_date: String(requestDate) };
+	signed[SIGNATURE_PARAMETER] = prodegeSignature(secret, signed);
+	return signed;
+}

@@ -10,6 +10,7 @@ import Ajv from 'ajv';
 import type { IDataObject, INodeType } from 'n8n-workflow';
 import type { ZodTypeAny } from 'zod';
 
+import { ProdegeApi } from '../../credentials/ProdegeApi.credentials';
 import { SendPulseApi } from '../../credentials/SendPulseApi.credentials';
 import { OptimizelyCampaign } from '../../nodes/OptimizelyCampaign/OptimizelyCampaign.node';
 import { OptimizelyCampaignTrigger } from '../../nodes/OptimizelyCampaign/OptimizelyCampaignTrigger.node';
@@ -17,6 +18,7 @@ import { REGISTRATION_KEY } from '../../nodes/OptimizelyCampaign/events';
 import { outputSchemas as optimizelySchemas } from '../../nodes/OptimizelyCampaign/output';
 import { PersonaclickTrigger } from '../../nodes/Personaclick/PersonaclickTrigger.node';
 import { outputSchemas as personaclickSchemas } from '../../nodes/Personaclick/output';
+import { Prodege } from '../../nodes/Prodege/Prodege.node';
 import { ProdegeTrigger } from '../../nodes/Prodege/ProdegeTrigger.node';
 import { outputSchemas as prodegeSchemas } from '../../nodes/Prodege/output';
 import { QixolPromoTrigger } from '../../nodes/QixolPromo/QixolPromoTrigger.node';
@@ -28,6 +30,7 @@ import type { NodeOutputSchemas, OutputSchemas } from '../../nodes/shared/items'
 import { runAction } from '../helpers/execute';
 import { basicAuthHeader, type Delivery, deliver } from '../helpers/webhook';
 import { action, useOptimizelyMock } from '../integration/optimizelySetup';
+import { startProdegeMock } from '../mocks/prodegeApi';
 import { startSendPulseMock } from '../mocks/sendpulseApi';
 
 interface SchemaTools {
@@ -337,6 +340,35 @@ describe('Action node items fit the output schema of their operation', () => {
 			check('sendPulse', 'webhook', 'get', await run({ operation: 'get', webhookId: id }));
 			check('sendPulse', 'webhook', 'update', await run({ operation: 'update', webhookId: id, url: 'https://n8n.example.com/webhook/y/webhook' }));
 			check('sendPulse', 'webhook', 'delete', await run({ operation: 'delete', webhookId: id }));
+		} finally {
+			await api.stop();
+		}
+	});
+
+	it('Prodege: every operation', async () => {
+		const api = await startProdegeMock();
+		try {
+			const node = new Prodege();
+			const run = async (parameters: IDataObject) => {
+				const [items] = await runAction(node, {
+					parameters,
+					credentials: { prodegeApi: { type: new ProdegeApi(), data: api.credentialData() } },
+				});
+				return items.map((item) => item.json);
+			};
+			const url = 'https://survey.example.com/s?tid=%transid%';
+			const created = await run({ resource: 'project', operation: 'create', projectId: 'J-1', projectTypeId: 1, countryId: 1, loi: 10, expectedIr: 50, projectUrl: url });
+			check('prodege', 'project', 'create', created);
+			const id = String(created[0].prodege_project_id);
+			check('prodege', 'project', 'duplicate', await run({ resource: 'project', operation: 'duplicate', prodegeProjectId: id, newProjectId: 'J-2' }));
+			check('prodege', 'quota', 'create', await run({ resource: 'quota', operation: 'create', prodegeProjectId: id, numberOfRespondents: 10, targetingCriteria: '[]' }));
+			const quotas = await run({ resource: 'quota', operation: 'getAll', prodegeProjectId: id, returnAll: true });
+			check('prodege', 'quota', 'getAll', quotas);
+			check('prodege', 'quota', 'update', await run({ resource: 'quota', operation: 'update', prodegeProjectId: id, quotaId: String(quotas[0].quota_id), updateFields: { active: false } }));
+			check('prodege', 'project', 'update', await run({ resource: 'project', operation: 'update', prodegeProjectId: id, updateFields: { status: 'LIVE' } }));
+			api.pauseByRealTimePricing(Number(id), 4);
+			check('prodege', 'project', 'get', await run({ resource: 'project', operation: 'get', prodegeProjectId: id }));
+			check('prodege', 'project', 'updateCpi', await run({ resource: 'project', operation: 'updateCpi', prodegeProjectId: id, cpi: 4 }));
 		} finally {
 			await api.stop();
 		}
