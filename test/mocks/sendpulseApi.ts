@@ -459,7 +459,7 @@ export async function startSendPulseMock(options: SendPulseMockOptions = {}): Pr
 					const known = list.get(addresses[index]);
 					list.set(addresses[index], { email: addresses[index], variables: { ...known?.variables, ...variables }, status: doubleOptIn ? 'pending' : 'active' });
 				});
-				reply(res, 200, { result: true, counters: { all: addresses.length } });
+				reply(res, 200, { result: true });
 				return 200;
 			}
 			if (call === 'DELETE ' || call === 'POST unsubscribe') {
