@@ -336,6 +336,11 @@ export function answerFields(answer: unknown): IDataObject {
 	return answer === undefined || answer === '' ? {} : { result: answer as IDataObject[string] };
 }
 
+const unreachableEventUrl = (failure: VendorFailure) => ({
+	message: 'Could not reach the event’s URL',
+	description: `${failure.network ? `The connection failed (${failure.network}). ` : failure.timedOut ? 'It did not answer in time. ' : ''}Check the URL, copied from Events Manager, and that n8n can reach it. The event may have been sent all the same: look in SendPulse before sending it again.`,
+});
+
 const eventHints = (how: 'name' | 'url'): Partial<FailureTexts> => ({
 	notFound: () =>
 		how === 'name'
@@ -355,10 +360,8 @@ const eventHints = (how: 'name' | 'url'): Partial<FailureTexts> => ({
 					message: 'SendPulse refused the event URL (HTTP 403)',
 					description: 'Copy the event’s URL again from Automation 360 → Events Manager, or send the event by name with a SendPulse API credential.',
 				}),
-				unreachable: (failure: VendorFailure) => ({
-					message: 'Could not reach the event’s URL',
-					description: `${failure.network ? `The connection failed (${failure.network}). ` : ''}Check the URL, copied from Events Manager, and that n8n can reach it.`,
-				}),
+				unreachable: unreachableEventUrl,
+				timeout: unreachableEventUrl,
 			}
 		: {}),
 });

@@ -253,6 +253,7 @@ describe('SendPulse node: Automation 360 Event → Send', () => {
 		['a variable set twice', event({ variables: { variable: [{ name: 'a', value: '1' }, { name: 'a', value: '2' }] } }), 'The variable "a" is set twice'],
 		['a variable without a name', event({ variables: variables({ ' ': '1' }) }), 'A variable has no name'],
 		['an automation ID that is not a whole number', event({ additionalFields: { automationId: 12.5 } }), 'Automation ID "12.5" is not a positive whole number'],
+		['an automation ID left at 0', event({ additionalFields: { automationId: 0 } }), 'Automation ID "0" is not a positive whole number'],
 		['no event name', event({ eventName: '  ' }), 'Event Name is empty'],
 		['an event URL that is not http(s)', event({ sendBy: 'eventUrl', eventUrl: 'events.sendpulse.com/events/id/x' }), 'is not an http(s) URL'],
 	])('refuses %s before calling SendPulse', async (_, parameters, message) => {
@@ -265,6 +266,13 @@ describe('SendPulse node: Automation 360 Event → Send', () => {
 		const error = (await run(event({ sendBy: 'eventUrl', eventUrl: wrong }), { credentials: {} }).catch((caught: unknown) => caught)) as Error & { description?: string };
 		expect(error).toMatchObject({ message: 'SendPulse found no event at this URL', description: expect.stringContaining('Events Manager') });
 		expect(JSON.stringify(error) + error.message + String(error.description)).not.toContain('0badc0ffee0badc0ffee0badc0ffee00');
+	});
+
+	it('an event URL that cannot be reached: says so, and to look in SendPulse before sending again', async () => {
+		const closed = 'http://127.0.0.1:1/events/id/7a41c3e2d9f04b6b8d1e5f20c3a9b7e1/8102113';
+		const error = (await run(event({ sendBy: 'eventUrl', eventUrl: closed }), { credentials: {} }).catch((caught: unknown) => caught)) as Error & { description?: string };
+		expect(error).toMatchObject({ message: 'Could not reach the event’s URL', description: expect.stringContaining('look in SendPulse before sending it again') });
+		expect(JSON.stringify(error) + String(error.description)).not.toContain('7a41c3e2d9f04b6b8d1e5f20c3a9b7e1');
 	});
 
 	it('a refused event (400): passes on what SendPulse said and what to check', async () => {
