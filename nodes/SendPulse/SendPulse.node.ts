@@ -42,8 +42,10 @@ function requiredText(context: IExecuteFunctions, name: string, label: string, i
 	return value;
 }
 
-function requiredUrl(context: IExecuteFunctions, itemIndex: number, name = 'url', label = 'URL'): string {
-	const url = requiredText(context, name, label, itemIndex);
+/** A webhook's URL (quoted in errors without its query string) or an event's (never quoted: it is the secret). */
+function requiredUrl(context: IExecuteFunctions, itemIndex: number, which: 'webhook' | 'event' = 'webhook'): string {
+	const label = which === 'event' ? 'Event URL' : 'URL';
+	const url = requiredText(context, which === 'event' ? 'eventUrl' : 'url', label, itemIndex);
 	let protocol = '';
 	try {
 		protocol = new URL(url).protocol;
@@ -52,9 +54,12 @@ function requiredUrl(context: IExecuteFunctions, itemIndex: number, name = 'url'
 	}
 	if (protocol !== 'https:' && protocol !== 'http:') {
 		// Shown without its query string, which may hold a token.
-		throw new NodeOperationError(context.getNode(), `"${url.split('?')[0]}" is not an http(s) URL`, {
+		throw new NodeOperationError(context.getNode(), `${which === 'event' ? 'The Event URL' : `"${url.split('?')[0]}"`} is not an http(s) URL`, {
 			itemIndex,
-			description: 'Give the full address SendPulse should call, starting with https://',
+			description:
+				which === 'event'
+					? 'Copy the whole URL Automation 360 → Events Manager shows for the event, starting with https://'
+					: 'Give the full address SendPulse should call, starting with https://',
 		});
 	}
 	return url;
@@ -104,7 +109,7 @@ const asObject = (variables: Variable[]): IDataObject => Object.fromEntries(vari
 
 async function sendEvent(context: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const sendBy = context.getNodeParameter('sendBy', itemIndex, 'eventName') as 'eventName' | 'eventUrl';
-	const target = sendBy === 'eventUrl' ? requiredUrl(context, itemIndex, 'eventUrl', 'Event URL') : requiredText(context, 'eventName', 'Event Name', itemIndex);
+	const target = sendBy === 'eventUrl' ? requiredUrl(context, itemIndex, 'event') : requiredText(context, 'eventName', 'Event Name', itemIndex);
 	const email = emailParameter(context, itemIndex, false);
 	const phone = String(context.getNodeParameter('phone', itemIndex, '') ?? '').trim() || undefined;
 	if (!email && !phone) {

@@ -255,7 +255,7 @@ describe('SendPulse node: Automation 360 Event → Send', () => {
 		['an automation ID that is not a whole number', event({ additionalFields: { automationId: 12.5 } }), 'Automation ID "12.5" is not a positive whole number'],
 		['an automation ID left at 0', event({ additionalFields: { automationId: 0 } }), 'Automation ID "0" is not a positive whole number'],
 		['no event name', event({ eventName: '  ' }), 'Event Name is empty'],
-		['an event URL that is not http(s)', event({ sendBy: 'eventUrl', eventUrl: 'events.sendpulse.com/events/id/x' }), 'is not an http(s) URL'],
+		['an event URL that is not http(s), without quoting it', event({ sendBy: 'eventUrl', eventUrl: 'events.sendpulse.com/events/id/x' }), /^The Event URL is not an http\(s\) URL$/],
 	])('refuses %s before calling SendPulse', async (_, parameters, message) => {
 		await expect(run(parameters)).rejects.toThrow(message);
 		expect(api.requests).toHaveLength(0);
