@@ -113,7 +113,7 @@ describeBuilt('sendPulse', 'SendPulse Automation 360 loop in a real n8n: an even
 		expect(itemsOf(execution, 'Flow step reached')[0].summary).toBe('Flow Order follow-up reached Send webhook for jane@example.com, order 10045');
 	});
 
-	it('by name with the SendPulse API credential: sent with a token, and the flow’s webhook reaches the same trigger', async () => {
+	it('by name with the SendPulse API credential: sent with a token, the flow’s webhook reaches the same trigger, and a Mailing List Email node adds the buyer', async () => {
 		const credential = await n8n.createCredential('SendPulse mock', 'sendPulseApi', mock.credentialData());
 		const byName = loadExample('sendpulse-automation-loop.json');
 		// The action's half only: this workflow is run by hand, and the published one above keeps the trigger.
@@ -123,8 +123,27 @@ describeBuilt('sendPulse', 'SendPulse Automation 360 loop in a real n8n: an even
 		const { eventUrl: _unused, ...parameters } = action.parameters;
 		action.parameters = { ...parameters, sendBy: 'eventName', eventName: 'order_placed', email: 'joe@example.com', phone: '' };
 		action.credentials = { sendPulseApi: credential };
+		// Then the buyer goes into a mailing list picked from the dropdown, with the address the event item carries.
+		byName.nodes.push({
+			parameters: {
+				resource: 'mailingListEmail',
+				operation: 'add',
+				mailingListId: { __rl: true, mode: 'list', value: '490687', cachedResultName: 'Customers' },
+				email: '={{ $json.email }}',
+				variables: { variable: [{ name: 'Name', value: 'Joe' }] },
+				addOptions: {},
+			},
+			name: 'Add to Customers',
+			type: action.type,
+			typeVersion: 1,
+			position: [480, 0],
+			credentials: { sendPulseApi: credential },
+		});
+		byName.connections[ACTION] = { main: [[{ node: 'Add to Customers', type: 'main', index: 0 }]] };
 		const run = await n8n.execute(await n8n.create({ ...byName, name: 'e2e SendPulse event by name' }));
 		expect(itemsOf(run, ACTION)).toEqual([{ result: true, sentBy: 'eventName', eventName: 'order_placed', email: 'joe@example.com' }]);
+		expect(itemsOf(run, 'Add to Customers')).toEqual([{ result: true, mailingListId: '490687', email: 'joe@example.com' }]);
+		expect(mock.listEmails.get('490687')?.get('joe@example.com')).toEqual({ email: 'joe@example.com', variables: { Name: 'Joe' }, status: 'active' });
 		expect(mock.requests.find((request) => request.path === '/events/name/order_placed')).toMatchObject({ method: 'POST', token: expect.any(String), status: 200 });
 		const runs = await triggerRuns(2);
 		expect(itemsOf(runs[1], 'SendPulse Trigger')).toEqual([expect.objectContaining({ email: 'joe@example.com', variables: { order_id: '10045', order_total: '49.90' } })]);
