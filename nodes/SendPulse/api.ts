@@ -148,6 +148,8 @@ export interface CallOptions {
 	retry?: RetryPolicy;
 	/** Texts that fit this call better than the general ones. */
 	hints?: Partial<FailureTexts>;
+	/** A success answered with text is the answer (for calls whose answer is not documented), not unreadable. */
+	acceptText?: boolean;
 }
 
 /**
@@ -173,7 +175,7 @@ async function callSendPulse(
 			return failed(readFailure(error, await secrets()));
 		}
 		// A body that is not JSON (n8n hands it over as text): the call may or may not have been carried out.
-		if (typeof answer === 'string' && answer.trim() !== '') return failed({ status: 200 });
+		if (typeof answer === 'string' && answer.trim() !== '' && !options.acceptText) return failed({ status: 200 });
 		// Some endpoints answer 200 with `success: false` or `result: false`.
 		const record = asRecord(answer);
 		if (record && (record.success === false || record.result === false)) {
@@ -373,6 +375,7 @@ export async function sendEventByName(this: IExecuteFunctions, eventName: string
 		itemIndex,
 		retry: RATE_LIMITED_RETRY,
 		hints: eventHints('name'),
+		acceptText: true,
 	});
 }
 
@@ -389,6 +392,7 @@ export async function sendEventToUrl(this: IExecuteFunctions, url: string, body:
 		itemIndex,
 		retry: RATE_LIMITED_RETRY,
 		hints: eventHints('url'),
+		acceptText: true,
 	});
 }
 

@@ -295,6 +295,12 @@ describe('SendPulse node: Automation 360 Event → Send', () => {
 		expect(output[0].json).toEqual({ result: true, event_id: 'e-81', sentBy: 'eventName', eventName: 'order_placed', email: 'jane@example.com' });
 	});
 
+	it('takes a success answered with text as the answer, as the event’s answer is not documented', async () => {
+		api.failNext({ status: 200, pathPrefix: '/events', body: 'OK' });
+		const output = await run(event());
+		expect(output[0].json).toEqual({ result: 'OK', sentBy: 'eventName', eventName: 'order_placed', email: 'jane@example.com' });
+	});
+
 	it('an expired token: n8n gets a fresh one and sends the event once', async () => {
 		await run(event());
 		api.advanceTime(3601);
