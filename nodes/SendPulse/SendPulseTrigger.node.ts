@@ -11,7 +11,7 @@ import {
 } from 'n8n-workflow';
 
 import { allowedIpsProperty, basicAuthCredentialShown, handleDelivery, incomingAuthHint, ipAllowlistOption, kitOptions, noAuthenticationOption, optionsCollection, sharedSecretCredentialShown, testIncomingCredential } from '../shared';
-import { listMailingLists } from './api';
+import { mailingListEntries } from './api';
 import {
 	automationWebhookDeclaration,
 	DEFAULT_KEY_FIELD,
@@ -316,14 +316,7 @@ export class SendPulseTrigger implements INodeType {
 		credentialTest: { incomingCredential: testIncomingCredential },
 		loadOptions: {
 			async getMailingLists(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-				const lists = await listMailingLists.call(this);
-				return lists
-					.map((list) => ({
-						name: list.name,
-						value: list.id,
-						description: `ID ${list.id}${list.all_email_qty !== undefined ? `, ${list.all_email_qty} addresses` : ''}`,
-					}))
-					.sort((a, b) => a.name.localeCompare(b.name));
+				return await mailingListEntries.call(this);
 			},
 		},
 	};

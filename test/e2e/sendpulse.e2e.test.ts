@@ -1,4 +1,5 @@
-import { N8n, describeBuilt, itemsOf, loadExample, post, simulate, simulatorExamples, variant } from './support/n8n';
+import { type SendPulseMock, startSendPulseMock } from '../mocks/sendpulseApi';
+import { type Execution, N8n, describeBuilt, eventually, itemsOf, loadExample, post, simulate, simulatorExamples, variant } from './support/n8n';
 
 const TRIGGER = 'SendPulse Trigger';
 const TOKEN = 'e2e-sendpulse-token-0c5e';
@@ -66,5 +67,85 @@ describeBuilt('sendPulseTrigger', 'SendPulse Trigger (SMTP webhooks) in a real n
 		const items = executions.map((execution) => itemsOf(execution, TRIGGER)).find((list) => list[0]?.event === 'deferred');
 		expect(items).toHaveLength(1);
 		expect(items?.[0]).toMatchObject({ ...event, eventName: 'deferred' });
+	});
+});
+
+describeBuilt('sendPulse', 'SendPulse Automation 360 loop in a real n8n: an event sent from a workflow starts a flow whose Send webhook reaches the trigger', () => {
+	const n8n = new N8n();
+	const ACTION = 'Send order event';
+	let mock: SendPulseMock;
+	let workflow: { id: string; url: string };
+	/** The trigger's executions (the manual runs of the action are saved too, in another mode). */
+	const triggerRuns = async (count: number): Promise<Execution[]> =>
+		await eventually(
+			async () => (await n8n.executions(workflow.id)).filter((execution) => execution.mode === 'webhook' && execution.finished),
+			(runs) => runs.length >= count,
+			30_000,
+		);
+
+	beforeAll(async () => {
+		mock = await startSendPulseMock();
+		const token = await n8n.createCredential('SendPulse loop token', 'webhookSharedSecretApi', { secret: TOKEN, location: 'query', name: 'token' });
+		const loop = variant(loadExample('sendpulse-automation-loop.json'), 'e2e SendPulse loop');
+		const action = loop.nodes.find((node) => node.name === ACTION)!;
+		action.parameters = { ...action.parameters, eventUrl: mock.eventUrl };
+		workflow = await n8n.deploy(loop, { webhookSharedSecretApi: token });
+		mock.startFlowOnEvent(`${workflow.url}?token=${TOKEN}`, { title: 'Order follow-up', automationId: 128771 });
+	});
+
+	afterAll(async () => {
+		await mock?.stop();
+	});
+
+	it('to the event’s URL, with no credential: SendPulse gets the event, and the trigger runs with the flow’s webhook', async () => {
+		const run = await n8n.execute(workflow.id);
+		expect(run.data?.resultData?.error).toBeUndefined();
+		expect(itemsOf(run, ACTION)).toEqual([{ result: true, sentBy: 'eventUrl', email: 'jane@example.com', phone: '+380631234567' }]);
+		expect(mock.events).toEqual([
+			{ via: 'url', event: expect.any(String), body: { order_id: '10045', order_total: '49.90', email: 'jane@example.com', phone: '+380631234567' } },
+		]);
+		const deliveries = await eventually(() => mock.flowDeliveries, (done) => done.length === 1);
+		expect(deliveries.map((delivery) => delivery.status)).toEqual([200]);
+		const [execution] = await triggerRuns(1);
+		expect(itemsOf(execution, 'SendPulse Trigger')).toEqual([
+			expect.objectContaining({ automation_id: '128771', title: 'Order follow-up', email: 'jane@example.com', variables: { order_id: '10045', order_total: '49.90' } }),
+		]);
+		expect(itemsOf(execution, 'Flow step reached')[0].summary).toBe('Flow Order follow-up reached Send webhook for jane@example.com, order 10045');
+	});
+
+	it('by name with the SendPulse API credential: sent with a token, the flow’s webhook reaches the same trigger, and a Mailing List Email node adds the buyer', async () => {
+		const credential = await n8n.createCredential('SendPulse mock', 'sendPulseApi', mock.credentialData());
+		const byName = loadExample('sendpulse-automation-loop.json');
+		// The action's half only: this workflow is run by hand, and the published one above keeps the trigger.
+		byName.nodes = byName.nodes.filter((node) => node.webhookId === undefined && node.name !== 'Flow step reached');
+		byName.connections = Object.fromEntries(Object.entries(byName.connections).filter(([from]) => byName.nodes.some((node) => node.name === from)));
+		const action = byName.nodes.find((node) => node.name === ACTION)!;
+		const { eventUrl: _unused, ...parameters } = action.parameters;
+		action.parameters = { ...parameters, sendBy: 'eventName', eventName: 'order_placed', email: 'joe@example.com', phone: '' };
+		action.credentials = { sendPulseApi: credential };
+		// Then the buyer goes into a mailing list picked from the dropdown, with the address the event item carries.
+		byName.nodes.push({
+			parameters: {
+				resource: 'mailingListEmail',
+				operation: 'add',
+				mailingListId: { __rl: true, mode: 'list', value: '490687', cachedResultName: 'Customers' },
+				email: '={{ $json.email }}',
+				variables: { variable: [{ name: 'Name', value: 'Joe' }] },
+				addOptions: {},
+			},
+			name: 'Add to Customers',
+			type: action.type,
+			typeVersion: 1,
+			position: [480, 0],
+			credentials: { sendPulseApi: credential },
+		});
+		byName.connections[ACTION] = { main: [[{ node: 'Add to Customers', type: 'main', index: 0 }]] };
+		const run = await n8n.execute(await n8n.create({ ...byName, name: 'e2e SendPulse event by name' }));
+		expect(itemsOf(run, ACTION)).toEqual([{ result: true, sentBy: 'eventName', eventName: 'order_placed', email: 'joe@example.com' }]);
+		expect(itemsOf(run, 'Add to Customers')).toEqual([{ result: true, mailingListId: '490687', email: 'joe@example.com' }]);
+		expect(mock.listEmails.get('490687')?.get('joe@example.com')).toEqual({ email: 'joe@example.com', variables: { Name: 'Joe' }, status: 'active' });
+		expect(mock.requests.find((request) => request.path === '/events/name/order_placed')).toMatchObject({ method: 'POST', token: expect.any(String), status: 200 });
+		const runs = await triggerRuns(2);
+		expect(itemsOf(runs[1], 'SendPulse Trigger')).toEqual([expect.objectContaining({ email: 'joe@example.com', variables: { order_id: '10045', order_total: '49.90' } })]);
 	});
 });

@@ -353,7 +353,8 @@ describe(`faults in the vendor APIs: ${CYCLES} publish/unpublish cycles per vend
 	}, 120_000);
 
 	it('SendPulse: failed publishes leave nothing, successful ones exactly the set, unpublish cleans up', async () => {
-		const api: SendPulseMock = await startSendPulseMock({ webhooks: [{ url: 'https://crm.example.com/hooks/open', action: 'open' }] });
+		// The cycles call faster than SendPulse's 10 a second allow; the limit is tested with the action node.
+		const api: SendPulseMock = await startSendPulseMock({ rateLimitPerSecond: 0, webhooks: [{ url: 'https://crm.example.com/hooks/open', action: 'open' }] });
 		const proxy = await new FaultProxy(api.url).listen();
 		const node = new SendPulseTrigger();
 		const secret = 'faults-token-5c2e9a71';
@@ -413,7 +414,8 @@ describe('faults in the vendor APIs: each fix, pinned', () => {
 	const node = new SendPulseTrigger();
 
 	beforeEach(async () => {
-		api = await startSendPulseMock();
+		// As above: these runs call faster than SendPulse's limit allows.
+		api = await startSendPulseMock({ rateLimitPerSecond: 0 });
 		proxy = await new FaultProxy(api.url).listen();
 	});
 	afterEach(async () => {

@@ -1,11 +1,15 @@
 /**
  * A local stand-in for the SendPulse REST API, on 127.0.0.1, for tests and demos. It implements what the
  * SendPulse nodes call: the client-credentials token endpoint (tokens expire, on a clock tests can move),
- * the email-service webhook endpoints, and the mailing-list (address book) listing. Tests can queue
- * failures (401, 429, 5xx, or no answer at all) to see how the nodes cope.
+ * the email-service webhook endpoints, the mailing lists (address books) and their emails, and Automation 360
+ * events, by name with a token or at an event's own URL (`/events/id/...`) without one. An accepted event
+ * can start a flow whose "Send webhook" step posts to a URL the test sets, as SendPulse would. More than 10
+ * API calls within a second are refused with 429, SendPulse's documented limit. Tests can queue failures
+ * (401, 429, 5xx, or no answer at all) to see how the nodes cope.
  *
  * The success shapes follow the answers third-party SDKs record for SendPulse. SendPulse publishes no error
- * bodies for these endpoints, so the error bodies here are this mock's own.
+ * bodies for these endpoints, so the error bodies here are this mock's own, and so are its refusals of an
+ * unknown mailing list, event URL or email.
  *
  * Usage: `const api = await startSendPulseMock(); … api.url …; await api.stop();`. It uses Node's built-ins
  * only and no CommonJS globals, so a script can transpile this one file to an ES module and import it.
@@ -54,6 +58,32 @@ export interface MockRequest {
 	/** The bearer token sent, if any. */
 	token?: string;
 	status: number;
+	/** The decoded body, for calls that carry one. */
+	body?: Record<string, unknown>;
+}
+
+/** One address in a mailing list, as the mock keeps it. */
+export interface MockListEmail {
+	email: string;
+	variables: Record<string, unknown>;
+	/** `active`, `unsubscribed`, or `pending` while a double opt-in waits for confirmation. */
+	status: 'active' | 'unsubscribed' | 'pending';
+}
+
+/** An Automation 360 event the mock accepted. */
+export interface MockEvent {
+	/** `name` for `POST /events/name/{name}` with a token, `url` for the event's own URL. */
+	via: 'name' | 'url';
+	/** The event name, or the id in the event's URL. */
+	event: string;
+	body: Record<string, unknown>;
+}
+
+/** What the flow's "Send webhook" step did after an event. */
+export interface MockFlowDelivery {
+	status?: number;
+	error?: string;
+	body: unknown[];
 }
 
 export interface QueuedFailure {
@@ -77,6 +107,10 @@ export interface SendPulseMockOptions {
 	mailingLists?: MockMailingList[];
 	/** Webhooks the account already has. */
 	webhooks?: Array<Omit<MockWebhook, 'id' | 'user_id'>>;
+	/** The ids of the event URLs Events Manager shows; one by default (see `eventUrl`). */
+	eventIds?: string[];
+	/** API calls allowed in any one second (the token endpoint aside); 10, as SendPulse documents; 0 for no limit. */
+	rateLimitPerSecond?: number;
 	port?: number;
 }
 
@@ -88,6 +122,19 @@ export interface SendPulseMock {
 	/** The account's webhooks, live: tests may read and change them. */
 	webhooks: MockWebhook[];
 	mailingLists: MockMailingList[];
+	/** The addresses in each mailing list, by list id, live. */
+	listEmails: Map<string, Map<string, MockListEmail>>;
+	/** Automation 360 events accepted, in order. */
+	events: MockEvent[];
+	/** The "Send webhook" deliveries made after events (once each has been answered or failed). */
+	flowDeliveries: MockFlowDelivery[];
+	/** The URL of an event as Events Manager shows it (`/events/id/...`), for the first event id. */
+	eventUrl: string;
+	/**
+	 * After each accepted event, post an Automation 360 "Send webhook" body to `url`, as a flow whose first step
+	 * is that action would (undefined: start no flow).
+	 */
+	startFlowOnEvent(url: string | undefined, flow?: { automationId?: number; title?: string }): void;
 	requests: MockRequest[];
 	/** How many tokens the token endpoint has issued. */
 	tokensIssued(): number;
@@ -102,6 +149,28 @@ export interface SendPulseMock {
 
 const USER_ID = 7043663;
 const MAX_BODY = 1024 * 1024;
+const DEFAULT_EVENT_ID = '7a41c3e2d9f04b6b8d1e5f20c3a9b7e1/8102113';
+/** The fields of an event body that are not the event's variables. */
+const EVENT_FIELDS = new Set(['email', 'phone', 'automation_id']);
+
+const isEmail = (value: unknown): value is string => typeof value === 'string' && /^[^@\s]+@[^@\s]+$/.test(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => Boolean(value) && typeof value === 'object' && !Array.isArray(value);
+
+/** "YYYY-MM-DD HH:mm:ss", as Automation 360 writes execution_date (UTC here). */
+function executionDate(at: number): string {
+	return new Date(at).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** Why an event body is refused, or undefined when it is accepted. */
+function eventProblem(body: Record<string, unknown>): string | undefined {
+	const email = body.email;
+	const phone = body.phone;
+	if ((email === undefined || email === '') && (phone === undefined || phone === '')) return 'Give email or phone';
+	if (email !== undefined && typeof email !== 'string') return 'email must be a string';
+	if (phone !== undefined && typeof phone !== 'string') return 'phone must be a string';
+	if (body.automation_id !== undefined && typeof body.automation_id !== 'number') return 'automation_id must be a number';
+	return undefined;
+}
 
 export function defaultMailingLists(count = 3): MockMailingList[] {
 	return Array.from({ length: count }, (_, index) => ({
@@ -161,7 +230,67 @@ export async function startSendPulseMock(options: SendPulseMockOptions = {}): Pr
 
 	const webhooks: MockWebhook[] = (options.webhooks ?? []).map((webhook) => ({ ...webhook, id: ++nextId, user_id: USER_ID }));
 	const mailingLists = options.mailingLists ?? defaultMailingLists();
+	const listEmails = new Map<string, Map<string, MockListEmail>>(mailingLists.map((list) => [list.id, new Map()]));
+	const eventIds = new Set(options.eventIds ?? [DEFAULT_EVENT_ID]);
+	const events: MockEvent[] = [];
+	const flowDeliveries: MockFlowDelivery[] = [];
+	let flow: { url: string; automationId: number; title: string } | undefined;
+	const rateLimit = options.rateLimitPerSecond ?? 10;
+	const recentCalls: number[] = [];
 	const requests: MockRequest[] = [];
+
+	/** Whether this call is one too many in the last second. */
+	function overRateLimit(): boolean {
+		if (rateLimit <= 0) return false;
+		const at = Date.now();
+		while (recentCalls.length > 0 && recentCalls[0] <= at - 1000) recentCalls.shift();
+		recentCalls.push(at);
+		return recentCalls.length > rateLimit;
+	}
+
+	/** The "Send webhook" step of a flow the event started: one delivery, answered or not, recorded. */
+	function runFlow(body: Record<string, unknown>) {
+		if (!flow) return;
+		const variables = Object.entries(body)
+			.filter(([name]) => !EVENT_FIELDS.has(name))
+			.map(([name, value]) => ({ [name]: value }));
+		const delivery = [
+			{
+				automation_id: String(body.automation_id ?? flow.automationId),
+				title: flow.title,
+				execution_date: executionDate(Date.now()),
+				email: typeof body.email === 'string' ? body.email : '',
+				phone: typeof body.phone === 'string' ? body.phone : '',
+				variables,
+			},
+		];
+		const record: MockFlowDelivery = { body: delivery };
+		fetch(flow.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(delivery), signal: AbortSignal.timeout(10_000) })
+			.then((response) => {
+				record.status = response.status;
+				return response.text();
+			})
+			.catch((error: unknown) => {
+				record.error = error instanceof Error ? error.message : String(error);
+			})
+			.finally(() => flowDeliveries.push(record));
+	}
+
+	/** The list a `/addressbooks/{id}/...` call names, or undefined after answering 404. */
+	function listOf(res: ServerResponse, id: string): Map<string, MockListEmail> | undefined {
+		const list = listEmails.get(id);
+		if (!list) reply(res, 404, { result: false, message: `Mailing list ${id} not found` });
+		return list;
+	}
+
+	/** The `emails` field as a list of addresses (strings, or objects with `email`), or why it cannot be. */
+	function addressesOf(body: Record<string, unknown>): string[] | string {
+		const emails = body.emails;
+		if (!Array.isArray(emails) || emails.length === 0) return 'emails must be a non-empty list';
+		const addresses = emails.map((entry) => (isRecord(entry) ? entry.email : entry));
+		const bad = addresses.find((address) => !isEmail(address));
+		return bad === undefined ? (addresses as string[]) : `Not an email address: ${JSON.stringify(bad)}`;
+	}
 
 	function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
 		res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
@@ -177,7 +306,7 @@ export async function startSendPulseMock(options: SendPulseMockOptions = {}): Pr
 		return failure;
 	}
 
-	async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
+	async function handle(req: IncomingMessage, res: ServerResponse, seen: { body?: Record<string, unknown> }): Promise<number> {
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		const path = url.pathname.replace(/\/+$/, '') || '/';
 		const method = req.method ?? 'GET';
@@ -188,6 +317,13 @@ export async function startSendPulseMock(options: SendPulseMockOptions = {}): Pr
 		} catch {
 			reply(res, 400, { success: false, message: 'Body is not valid JSON' });
 			return 400;
+		}
+		// The token request's body holds the client secret: it is not kept.
+		if (text && path !== '/oauth/access_token') seen.body = body;
+
+		if (path !== '/oauth/access_token' && overRateLimit()) {
+			reply(res, 429, { result: false, message: 'Too many requests: at most 10 a second' }, { 'Retry-After': '1' });
+			return 429;
 		}
 
 		const failure = takeFailure(path);
@@ -215,6 +351,25 @@ export async function startSendPulseMock(options: SendPulseMockOptions = {}): Pr
 			tokens.set(token, now() + lifetime * 1000);
 			issued += 1;
 			reply(res, 200, { access_token: token, token_type: 'Bearer', expires_in: lifetime });
+			return 200;
+		}
+
+		// An event's own URL needs no token: the id in it is what Events Manager hands out.
+		const byUrl = /^\/events\/id\/(.+)$/.exec(path);
+		if (byUrl && method === 'POST') {
+			const id = decodeURIComponent(byUrl[1]);
+			if (!eventIds.has(id)) {
+				reply(res, 404, { result: false, message: 'Event not found' });
+				return 404;
+			}
+			const problem = eventProblem(body);
+			if (problem) {
+				reply(res, 400, { result: false, message: problem });
+				return 400;
+			}
+			events.push({ via: 'url', event: id, body });
+			runFlow(body);
+			reply(res, 200, { result: true });
 			return 200;
 		}
 
@@ -271,6 +426,73 @@ export async function startSendPulseMock(options: SendPulseMockOptions = {}): Pr
 				return 200;
 			}
 		}
+		const byName = /^\/events\/name\/([^/]+)$/.exec(path);
+		if (byName && method === 'POST') {
+			const problem = eventProblem(body);
+			if (problem) {
+				reply(res, 400, { result: false, message: problem });
+				return 400;
+			}
+			events.push({ via: 'name', event: decodeURIComponent(byName[1]), body });
+			runFlow(body);
+			reply(res, 200, { result: true });
+			return 200;
+		}
+		const book = /^\/addressbooks\/([^/]+)\/emails(?:\/(variable|unsubscribe))?$/.exec(path);
+		if (book) {
+			const list = listOf(res, decodeURIComponent(book[1]));
+			if (!list) return 404;
+			const call = `${method} ${book[2] ?? ''}`;
+			if (call === 'POST ') {
+				const addresses = addressesOf(body);
+				if (typeof addresses === 'string') {
+					reply(res, 400, { result: false, message: addresses });
+					return 400;
+				}
+				const doubleOptIn = body.confirmation !== undefined;
+				if (doubleOptIn && (body.confirmation !== 'force' || !isEmail(body.sender_email))) {
+					reply(res, 400, { result: false, message: 'Double opt-in needs confirmation "force" and a sender_email' });
+					return 400;
+				}
+				(body.emails as unknown[]).forEach((entry, index) => {
+					const variables = isRecord(entry) && isRecord(entry.variables) ? entry.variables : {};
+					const known = list.get(addresses[index]);
+					list.set(addresses[index], { email: addresses[index], variables: { ...known?.variables, ...variables }, status: doubleOptIn ? 'pending' : 'active' });
+				});
+				reply(res, 200, { result: true });
+				return 200;
+			}
+			if (call === 'DELETE ' || call === 'POST unsubscribe') {
+				const addresses = addressesOf(body);
+				if (typeof addresses === 'string') {
+					reply(res, 400, { result: false, message: addresses });
+					return 400;
+				}
+				for (const address of addresses) {
+					const known = list.get(address);
+					if (method === 'DELETE') list.delete(address);
+					else if (known) known.status = 'unsubscribed';
+				}
+				reply(res, 200, { result: true });
+				return 200;
+			}
+			if (call === 'POST variable') {
+				const variables = body.variables;
+				const valid = Array.isArray(variables) && variables.length > 0 && variables.every((entry) => isRecord(entry) && typeof entry.name === 'string' && entry.name !== '' && 'value' in entry);
+				if (!isEmail(body.email) || !valid) {
+					reply(res, 400, { result: false, message: 'Give email and variables as a list of {name, value}' });
+					return 400;
+				}
+				const known = list.get(body.email);
+				if (!known) {
+					reply(res, 400, { result: false, message: 'Email is not in the mailing list' });
+					return 400;
+				}
+				for (const { name, value } of variables as Array<{ name: string; value: unknown }>) known.variables[name] = value;
+				reply(res, 200, { result: true });
+				return 200;
+			}
+		}
 		if (path === '/addressbooks' && method === 'GET') {
 			const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 100) || 100, 1), 100);
 			const offset = Math.max(Number(url.searchParams.get('offset') ?? 0) || 0, 0);
@@ -284,8 +506,9 @@ export async function startSendPulseMock(options: SendPulseMockOptions = {}): Pr
 	const server: Server = createServer((req, res) => {
 		const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
 		const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-		handle(req, res)
-			.then((status) => requests.push({ method: req.method ?? 'GET', path, token, status }))
+		const seen: { body?: Record<string, unknown> } = {};
+		handle(req, res, seen)
+			.then((status) => requests.push({ method: req.method ?? 'GET', path, token, status, ...seen }))
 			.catch(() => {
 				if (!res.headersSent) reply(res, 500, { success: false, message: 'Mock error' });
 				requests.push({ method: req.method ?? 'GET', path, token, status: 500 });
@@ -304,6 +527,13 @@ export async function startSendPulseMock(options: SendPulseMockOptions = {}): Pr
 		clientSecret,
 		webhooks,
 		mailingLists,
+		listEmails,
+		events,
+		flowDeliveries,
+		eventUrl: `${base}/events/id/${[...eventIds][0] ?? DEFAULT_EVENT_ID}`,
+		startFlowOnEvent: (url, settings = {}) => {
+			flow = url === undefined ? undefined : { url, automationId: settings.automationId ?? 123456789, title: settings.title ?? 'Welcome flow' };
+		},
 		requests,
 		tokensIssued: () => issued,
 		advanceTime: (seconds) => {

@@ -340,6 +340,14 @@ describe('Action node items fit the output schema of their operation', () => {
 			check('sendPulse', 'webhook', 'get', await run({ operation: 'get', webhookId: id }));
 			check('sendPulse', 'webhook', 'update', await run({ operation: 'update', webhookId: id, url: 'https://n8n.example.com/webhook/y/webhook' }));
 			check('sendPulse', 'webhook', 'delete', await run({ operation: 'delete', webhookId: id }));
+			const variables = { variable: [{ name: 'Name', value: 'Jane' }] };
+			check('sendPulse', 'automation360Event', 'send', await run({ resource: 'automation360Event', operation: 'send', sendBy: 'eventName', eventName: 'order_placed', email: 'jane@example.com', phone: '+380631234567', variables: variables }));
+			check('sendPulse', 'automation360Event', 'send', await run({ resource: 'automation360Event', operation: 'send', sendBy: 'eventUrl', eventUrl: api.eventUrl, phone: '+380631234567' }));
+			const list = { resource: 'mailingListEmail', mailingListId: { __rl: true, mode: 'id', value: '490686' }, email: 'jane@example.com' };
+			check('sendPulse', 'mailingListEmail', 'add', await run({ ...list, operation: 'add', variables: variables }));
+			check('sendPulse', 'mailingListEmail', 'updateVariables', await run({ ...list, operation: 'updateVariables', variables: variables }));
+			check('sendPulse', 'mailingListEmail', 'unsubscribe', await run({ ...list, operation: 'unsubscribe' }));
+			check('sendPulse', 'mailingListEmail', 'delete', await run({ ...list, operation: 'delete' }));
 		} finally {
 			await api.stop();
 		}
