@@ -4,8 +4,10 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { PersonaclickApi } from '../../credentials/PersonaclickApi.credentials';
 import { Personaclick } from '../../nodes/Personaclick/Personaclick.node';
+import { PersonaclickTrigger } from '../../nodes/Personaclick/PersonaclickTrigger.node';
 import { type ContextSetup, loadOptionsContext, runAction } from '../helpers/execute';
 import { type CredentialStore, runCredentialTest } from '../helpers/n8nHttp';
+import { deliver } from '../helpers/webhook';
 import { type PersonaclickMock, startPersonaclickMock } from '../mocks/personaclickApi';
 
 const node = new Personaclick();
@@ -203,6 +205,33 @@ describe('Personaclick node: notifying a Personaclick Trigger', () => {
 			expect(output[0].json).toMatchObject({ jobId, callbackOperation: 'import_products' });
 			await api.callbacksSettled();
 			expect(trigger.received).toEqual([{ url: `${webhook.pathname}${webhook.search}`, body: '{"status":"success"}' }]);
+		} finally {
+			await trigger.close();
+		}
+	});
+
+	it('the callback, delivered to a Personaclick Trigger, becomes an item carrying the job ID the node emitted', async () => {
+		const trigger = await receiver();
+		try {
+			const [sent] = await run({ ...productFields('p1'), notifyUrl: trigger.url });
+			await api.callbacksSettled();
+			const [callback] = trigger.received;
+			const query = Object.fromEntries(new URL(callback.url, 'http://127.0.0.1').searchParams);
+			const setup = {
+				parameters: { authentication: 'sharedSecret' },
+				credentials: { webhookSharedSecretApi: { secret: 't0k3n-secret', location: 'query', name: 'token' } },
+				staticData: {},
+			};
+			const result = await deliver(new PersonaclickTrigger(), setup, { rawBody: callback.body, query });
+			expect(result.items).toEqual([
+				{
+					status: 'success',
+					operation: 'import_products',
+					job_id: sent.json.jobId,
+					eventName: 'import_products',
+					eventKey: `import_products|job_id=${String(sent.json.jobId)}`,
+				},
+			]);
 		} finally {
 			await trigger.close();
 		}
