@@ -516,7 +516,7 @@ async function segmentResults(ctx: ILoadOptionsFunctions, filter: string | undef
 }
 
 /** The segment chosen from the list or typed as an ID. */
-export function segmentIdOf(ctx: IExecuteFunctions, i: number): string {
+function segmentIdOf(ctx: IExecuteFunctions, i: number): string {
 	const value = String(ctx.getNodeParameter('segment', i, '', { extractValue: true }) ?? '').trim();
 	if (!value) throw new NodeOperationError(ctx.getNode(), 'Choose a segment', { itemIndex: i, description: 'Pick it from the list, or enter its ID.' });
 	return value;

@@ -1,3 +1,4 @@
+import { type PersonaclickMock, startPersonaclickMock } from '../mocks/personaclickApi';
 import { N8n, describeBuilt, itemsOf, loadExample, post, simulate, simulatorExamples, variant } from './support/n8n';
 
 const TRIGGER = 'Personaclick Trigger';
@@ -140,5 +141,63 @@ describeBuilt('personaclickTrigger', 'Personaclick Trigger in a real n8n', () =>
 				expect(itemsOf(execution, TRIGGER)).toEqual([expect.objectContaining(examples['bulk_campaign.failed'])]);
 			}
 		});
+	});
+});
+
+describeBuilt('personaclick', 'Personaclick node in a real n8n: a product import whose end reaches the Personaclick Trigger', () => {
+	const n8n = new N8n();
+	let mock: PersonaclickMock;
+	let trigger: { id: string; url: string };
+	let apiCredential: { id: string; name: string };
+
+	beforeAll(async () => {
+		mock = await startPersonaclickMock({ jobMs: 300 });
+		apiCredential = await n8n.createCredential('Personaclick mock', 'personaclickApi', mock.credentialData());
+		const token = await n8n.createCredential('Personaclick loop token', 'webhookSharedSecretApi', { secret: TOKEN, location: 'query', name: 'token' });
+		trigger = await n8n.deploy(variant(loadExample('personaclick-trigger.json'), 'e2e Personaclick loop trigger'), { webhookSharedSecretApi: token });
+	});
+
+	afterAll(async () => {
+		await mock?.stop();
+	});
+
+	it('imports the example’s products in one PUT, and the trigger emits the job’s end with the job ID the node emitted', async () => {
+		const workflow = loadExample('personaclick-product-import.json');
+		const action = workflow.nodes.find((node) => node.type.endsWith('.personaclick'))!;
+		action.parameters = { ...action.parameters, notifyUrl: `${trigger.url}?token=${TOKEN}` };
+		action.credentials = { personaclickApi: apiCredential };
+		const run = await n8n.execute(await n8n.create({ ...workflow, name: 'e2e Personaclick import' }));
+
+		const [queued] = itemsOf(run, action.name);
+		expect(queued).toMatchObject({ resource: 'product', operation: 'import', method: 'PUT', queued: true, records: 3, batch: 1, batches: 1, callbackOperation: 'import_products' });
+		const jobId = String(queued.jobId);
+		const puts = mock.requests.filter((request) => request.path === '/import/products');
+		expect(puts.map((request) => [request.method, request.status])).toEqual([['PUT', 204]]);
+		expect(puts[0].body).toMatchObject({ shop_id: mock.shopId, shop_secret: mock.shopSecret });
+		expect((puts[0].body?.items as Array<{ id: string; price: number }>).map((item) => [item.id, item.price])).toEqual([
+			['BIKE-100', 499.9],
+			['BIKE-101', 199],
+			['HELMET-7', 39],
+		]);
+		const webhook = new URL(String(puts[0].body?.webhook));
+		expect(Object.fromEntries(webhook.searchParams)).toEqual({ token: TOKEN, operation: 'import_products', job_id: jobId });
+
+		await mock.callbacksSettled();
+		expect(mock.callbacks).toEqual([{ url: webhook.toString(), body: { status: 'success' }, status: 200 }]);
+		const executions = await n8n.settledExecutions(trigger.id, 1);
+		expect(executions).toHaveLength(1);
+		expect(itemsOf(executions[0], TRIGGER)).toEqual([
+			expect.objectContaining({ status: 'success', operation: 'import_products', job_id: jobId, eventName: 'import_products', eventKey: `import_products|job_id=${jobId}` }),
+		]);
+		expect(itemsOf(executions[0], 'Summarise')[0]?.summary).toBe('Personaclick import_products ended: success');
+		expect([...mock.products.keys()]).toEqual(['BIKE-100', 'BIKE-101', 'HELMET-7']);
+	});
+
+	it('drops a resend of the same job’s callback: no second execution', async () => {
+		const [callback] = mock.callbacks;
+		const answer = await post(callback.url, JSON.stringify(callback.body));
+		expect(answer.status).toBe(200);
+		expect(answer.body).toMatchObject({ success: true, emitted: 0, duplicates: 1 });
+		expect(await n8n.settledExecutions(trigger.id, 1)).toHaveLength(1);
 	});
 });
