@@ -98,9 +98,7 @@ export function batchRecords(records: SourcedRecord[], maxItems: number = IMPORT
 		}
 		current.records.push(sourced);
 		size += bytes;
-		if (current.itemIndexes[current.itemIndexes.length - 1] !== sourced.itemIndex && !current.itemIndexes.includes(sourced.itemIndex)) {
-			current.itemIndexes.push(sourced.itemIndex);
-		}
+		if (!current.itemIndexes.includes(sourced.itemIndex)) current.itemIndexes.push(sourced.itemIndex);
 	}
 	return batches;
 }
