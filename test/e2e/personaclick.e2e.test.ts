@@ -193,6 +193,22 @@ describeBuilt('personaclick', 'Personaclick node in a real n8n: a product import
 		expect([...mock.products.keys()]).toEqual(['BIKE-100', 'BIKE-101', 'HELMET-7']);
 	});
 
+	it('tests the Personaclick API credential in n8n: OK with the right keys, and tells a wrong secret from a wrong shop', async () => {
+		const test = async (label: string, data: Record<string, string>) => {
+			const created = await n8n.createCredential(`Personaclick credential test ${label}`, 'personaclickApi', data);
+			const answer = (await n8n.request('POST', '/rest/credentials/test', { credentials: { id: created.id, name: created.name, type: 'personaclickApi', data } }, 'cookie')) as {
+				data?: { status: string; message: string };
+			};
+			return answer.data ?? answer;
+		};
+		const before = mock.requests.length;
+		expect(await test('right', mock.credentialData())).toMatchObject({ status: 'OK' });
+		const [listing] = mock.requests.slice(before);
+		expect([listing.method, listing.path, listing.query]).toEqual(['GET', '/segments/get', { shop_id: mock.shopId, shop_secret: mock.shopSecret }]);
+		expect(await test('wrong secret', { ...mock.credentialData(), shopSecret: 'wrong-secret-123' })).toEqual({ status: 'Error', message: expect.stringMatching(/refused the shop secret \(HTTP 401\)/) });
+		expect(await test('wrong shop', { ...mock.credentialData(), shopId: 'another-shop' })).toEqual({ status: 'Error', message: expect.stringMatching(/does not know this shop ID \(HTTP 400\)/) });
+	});
+
 	it('drops a resend of the same job’s callback: no second execution', async () => {
 		const [callback] = mock.callbacks;
 		const answer = await post(callback.url, JSON.stringify(callback.body));
