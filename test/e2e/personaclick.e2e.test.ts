@@ -209,6 +209,43 @@ describeBuilt('personaclick', 'Personaclick node in a real n8n: a product import
 		expect(await test('wrong shop', { ...mock.credentialData(), shopId: 'another-shop' })).toEqual({ status: 'Error', message: expect.stringMatching(/does not know this shop ID \(HTTP 400\)/) });
 	});
 
+	it('adds a contact to a static segment form-encoded, as documented, and then finds it there', async () => {
+		const example = loadExample('personaclick-product-import.json');
+		const start = example.nodes[0];
+		const segment = { __rl: true, mode: 'id', value: '101' };
+		const contact = { resource: 'segment', segment, contactBy: 'email', email: 'e2e@example.com' };
+		const node = (name: string, operation: string, x: number) => ({
+			parameters: { ...contact, operation },
+			id: `6f0c3d52-9a51-4f43-8f43-0d1f7e2a12${x}`,
+			name,
+			type: 'n8n-nodes-vendor-webhooks.personaclick',
+			typeVersion: 1,
+			position: [x * 240, 0],
+			credentials: { personaclickApi: apiCredential },
+		});
+		const workflow = {
+			name: 'e2e Personaclick segment',
+			nodes: [start, node('Add', 'addContact', 1), node('Check', 'checkContact', 2)],
+			connections: {
+				[start.name]: { main: [[{ node: 'Add', type: 'main', index: 0 }]] },
+				Add: { main: [[{ node: 'Check', type: 'main', index: 0 }]] },
+			},
+			settings: { executionOrder: 'v1' },
+		};
+		const before = mock.requests.length;
+		const run = await n8n.execute(await n8n.create(workflow));
+		expect(itemsOf(run, 'Add')).toEqual([{ segmentId: '101', email: 'e2e@example.com', added: true }]);
+		expect(itemsOf(run, 'Check')).toEqual([{ segmentId: '101', email: 'e2e@example.com', included: true }]);
+		const [add, check] = mock.requests.slice(before);
+		expect([add.method, add.path, add.contentType, add.body]).toEqual([
+			'POST',
+			'/segments/add',
+			expect.stringMatching(/^application\/x-www-form-urlencoded/),
+			{ shop_id: mock.shopId, shop_secret: mock.shopSecret, segment_id: '101', email: 'e2e@example.com' },
+		]);
+		expect([check.method, check.path, check.query]).toEqual(['GET', '/segments/includes', { shop_id: mock.shopId, shop_secret: mock.shopSecret, segment_id: '101', email: 'e2e@example.com' }]);
+	});
+
 	it('drops a resend of the same job’s callback: no second execution', async () => {
 		const [callback] = mock.callbacks;
 		const answer = await post(callback.url, JSON.stringify(callback.body));
