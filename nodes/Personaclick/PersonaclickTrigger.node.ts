@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { allowedIpsProperty, basicAuthCredentialShown, deliveryWebhook, handleDelivery, incomingAuthHint, ipAllowlistOption, kitOptions, noAuthenticationOption, noRegistration, optionsCollection, responseModeProperty, sharedSecretCredentialShown, testIncomingCredential } from '../shared';
-import { personaclick, REES46_SUBNET } from './events';
+import { personaclickFor, REES46_SUBNET } from './events';
 
 export class PersonaclickTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,7 +29,7 @@ export class PersonaclickTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Set up in Personaclick (it has no API to register webhooks): 1) Create the credential below: a Webhook Shared Secret API credential with a long random secret, sent in the query parameter token. 2) Open Webhook URLs above and copy the Production URL, adding ?token=YOUR_SECRET. 3) Paste it in your Personaclick account, section "Webhooks". 4) Publish this workflow.',
+					'Set up in Personaclick (it has no API to register webhooks): 1) Create the credential below: a Webhook Shared Secret API credential with a long random secret, sent in the query parameter token. 2) Open Webhook URLs above and copy the Production URL, adding ?token=YOUR_SECRET. 3) Paste it in your Personaclick account, section "Webhooks". 4) Publish this workflow. To hear when an import started by a Personaclick node ends, paste the same URL in that node\'s Notify URL.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -68,6 +68,11 @@ export class PersonaclickTrigger implements INodeType {
 					{ name: 'Bulk Campaign', value: 'bulk_campaign', description: 'A bulk campaign was sent, failed, or stopped as spam' },
 					{ name: 'Dynamic Segment Recalculated', value: 'segment_recalculated_dynamic', description: 'A dynamic segment was recalculated' },
 					{ name: 'Import Audience', value: 'import_segment', description: 'An audience (segment) import ended' },
+					{
+						name: 'Import Categories',
+						value: 'import_categories',
+						description: 'A category import a Personaclick node started with a Notify URL ended',
+					},
 					{ name: 'Import Products', value: 'import_products', description: 'A product feed import ended' },
 					{ name: 'RFM Segment Recalculated', value: 'segment_recalculated_rfm', description: 'An RFM segment was recalculated' },
 				],
@@ -97,6 +102,6 @@ export class PersonaclickTrigger implements INodeType {
 	webhookMethods = noRegistration;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return handleDelivery.call(this, personaclick);
+		return handleDelivery.call(this, personaclickFor(this.getQueryData() as Record<string, unknown>));
 	}
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { TriggerDeclaration } from '../shared';
-import { knownOr, standardResponses } from '../shared';
+import { knownOr, splitBatch, standardResponses } from '../shared';
 import { kitItemFields } from '../shared/items';
 
 export const OPERATIONS = [
@@ -13,6 +13,15 @@ export const OPERATIONS = [
 ] as const;
 
 export const STATUSES = ['success', 'error', 'failed', 'spam'] as const;
+
+/**
+ * Operations only a Notify URL of the Personaclick node names (its callback carries no operation): a category
+ * import's end. Listed, so that they are not logged as new, but not among the ones Personaclick documents.
+ */
+export const CALLBACK_OPERATIONS = ['import_categories'] as const;
+
+/** The query parameters of a Notify URL: the operation and the job the node started. */
+export const CALLBACK_QUERY = { operation: 'operation', jobId: 'job_id' } as const;
 
 /** The subnet REES46, the platform Personaclick runs on, publishes for its webhooks. */
 export const REES46_SUBNET = '194.104.230.0/24';
@@ -49,10 +58,10 @@ const OPERATION_IDS: Record<Operation, readonly string[]> = {
 
 const ID_FIELDS = ['task_id', 'segment_id', 'item_id', 'bulk_campaign_id'] as const;
 
-const KNOWN_OPERATIONS: ReadonlySet<string> = new Set(OPERATIONS);
+const KNOWN_OPERATIONS: ReadonlySet<string> = new Set([...OPERATIONS, ...CALLBACK_OPERATIONS]);
 const KNOWN_STATUSES: ReadonlySet<string> = new Set(STATUSES);
 
-const isOperation = (operation: string): operation is Operation => KNOWN_OPERATIONS.has(operation);
+const isOperation = (operation: string): operation is Operation => (OPERATIONS as readonly string[]).includes(operation);
 
 /** A documented value, or any other non-empty text, kept as sent (Personaclick may add operations and statuses). */
 const listedText = <T extends string>(known: readonly [T, ...T[]]) =>
@@ -63,8 +72,10 @@ const listedText = <T extends string>(known: readonly [T, ...T[]]) =>
  * documented operation and status, the ones Personaclick documents; with a status it does not list, at least one
  * of the ids the operation carries; with an operation it does not list, at least one id of any kind.
  */
-function missingIds(event: { operation: string; status: string } & Partial<Record<(typeof ID_FIELDS)[number], string>>): string[] {
+function missingIds(event: { operation: string; status: string; job_id?: string } & Partial<Record<(typeof ID_FIELDS)[number], string>>): string[] {
 	const { operation, status } = event;
+	// A callback to a Notify URL: its job ID tells it apart.
+	if (event.job_id !== undefined) return [];
 	if (isOperation(operation) && KNOWN_STATUSES.has(status)) {
 		return REQUIRED_IDS[operation](status).filter((field) => event[field as (typeof ID_FIELDS)[number]] === undefined);
 	}
@@ -82,6 +93,7 @@ export const personaclickEventSchema = z
 		segment_id: id.optional(),
 		item_id: id.optional(),
 		bulk_campaign_id: id.optional(),
+		job_id: id.optional(),
 	})
 	.passthrough()
 	.superRefine((event, ctx) => {
@@ -115,6 +127,7 @@ export const personaclickItemSchema = z
 		segment_id: z.string().optional().describe('The segment imported or recalculated'),
 		item_id: z.string().optional().describe('The product that failed to import'),
 		bulk_campaign_id: z.string().optional().describe('The bulk campaign'),
+		job_id: z.string().optional().describe('The job a Personaclick node started, from its Notify URL: the jobId of that node’s item'),
 		...kitItemFields(operationField()),
 	})
 	.passthrough();
@@ -124,6 +137,8 @@ export const personaclick: TriggerDeclaration<PersonaclickEvent> = {
 	schema: personaclickEventSchema,
 	eventName: (event) => event.operation,
 	eventKey: (event) => {
+		// A job ends once: its ID is the key.
+		if (event.job_id !== undefined) return `${event.operation}|job_id=${event.job_id}`;
 		let key = `${event.operation}|${event.status}`;
 		for (const field of ID_FIELDS) if (event[field] !== undefined) key += `|${field}=${event[field]}`;
 		return key;
@@ -139,3 +154,32 @@ export const personaclick: TriggerDeclaration<PersonaclickEvent> = {
 	],
 	responses: standardResponses,
 };
+
+type Query = Record<string, unknown>;
+
+const queryText = (query: Query, name: string): string | undefined => {
+	const value = query[name];
+	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+};
+
+/**
+ * The declaration for one delivery. A callback to a Personaclick node's Notify URL carries only a status in its
+ * body; the URL names the operation and the job, which fill what the body lacks (what it has, it keeps).
+ */
+export function personaclickFor(query: Query): TriggerDeclaration<PersonaclickEvent> {
+	const operation = queryText(query, CALLBACK_QUERY.operation);
+	const jobId = queryText(query, CALLBACK_QUERY.jobId);
+	if (operation === undefined && jobId === undefined) return personaclick;
+	const fill = (event: unknown): unknown =>
+		event && typeof event === 'object' && !Array.isArray(event)
+			? {
+					...(operation === undefined ? {} : { operation }),
+					...(jobId === undefined ? {} : { job_id: jobId }),
+					...(event as Record<string, unknown>),
+				}
+			: event;
+	return {
+		...personaclick,
+		split: (payload) => splitBatch(payload).map(fill),
+	};
+}

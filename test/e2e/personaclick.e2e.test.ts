@@ -1,3 +1,4 @@
+import { type PersonaclickMock, startPersonaclickMock } from '../mocks/personaclickApi';
 import { N8n, describeBuilt, itemsOf, loadExample, post, simulate, simulatorExamples, variant } from './support/n8n';
 
 const TRIGGER = 'Personaclick Trigger';
@@ -140,5 +141,116 @@ describeBuilt('personaclickTrigger', 'Personaclick Trigger in a real n8n', () =>
 				expect(itemsOf(execution, TRIGGER)).toEqual([expect.objectContaining(examples['bulk_campaign.failed'])]);
 			}
 		});
+	});
+});
+
+describeBuilt('personaclick', 'Personaclick node in a real n8n: a product import whose end reaches the Personaclick Trigger', () => {
+	const n8n = new N8n();
+	let mock: PersonaclickMock;
+	let trigger: { id: string; url: string };
+	let apiCredential: { id: string; name: string };
+
+	beforeAll(async () => {
+		mock = await startPersonaclickMock({ jobMs: 300 });
+		apiCredential = await n8n.createCredential('Personaclick mock', 'personaclickApi', mock.credentialData());
+		const token = await n8n.createCredential('Personaclick loop token', 'webhookSharedSecretApi', { secret: TOKEN, location: 'query', name: 'token' });
+		trigger = await n8n.deploy(variant(loadExample('personaclick-trigger.json'), 'e2e Personaclick loop trigger'), { webhookSharedSecretApi: token });
+	});
+
+	afterAll(async () => {
+		await mock?.stop();
+	});
+
+	it('imports the example’s products in one PUT, and the trigger emits the job’s end with the job ID the node emitted', async () => {
+		const workflow = loadExample('personaclick-product-import.json');
+		const action = workflow.nodes.find((node) => node.type.endsWith('.personaclick'))!;
+		action.parameters = { ...action.parameters, notifyUrl: `${trigger.url}?token=${TOKEN}` };
+		action.credentials = { personaclickApi: apiCredential };
+		const run = await n8n.execute(await n8n.create({ ...workflow, name: 'e2e Personaclick import' }));
+
+		const [queued] = itemsOf(run, action.name);
+		expect(queued).toMatchObject({ resource: 'product', operation: 'import', method: 'PUT', queued: true, records: 3, batch: 1, batches: 1, callbackOperation: 'import_products' });
+		const jobId = String(queued.jobId);
+		const puts = mock.requests.filter((request) => request.path === '/import/products');
+		expect(puts.map((request) => [request.method, request.status])).toEqual([['PUT', 204]]);
+		expect(puts[0].body).toMatchObject({ shop_id: mock.shopId, shop_secret: mock.shopSecret });
+		expect((puts[0].body?.items as Array<{ id: string; price: number }>).map((item) => [item.id, item.price])).toEqual([
+			['BIKE-100', 499.9],
+			['BIKE-101', 199],
+			['HELMET-7', 39],
+		]);
+		const webhook = new URL(String(puts[0].body?.webhook));
+		expect(Object.fromEntries(webhook.searchParams)).toEqual({ token: TOKEN, operation: 'import_products', job_id: jobId });
+
+		await mock.callbacksSettled();
+		expect(mock.callbacks).toEqual([{ url: webhook.toString(), body: { status: 'success' }, status: 200 }]);
+		const executions = await n8n.settledExecutions(trigger.id, 1);
+		expect(executions).toHaveLength(1);
+		expect(itemsOf(executions[0], TRIGGER)).toEqual([
+			expect.objectContaining({ status: 'success', operation: 'import_products', job_id: jobId, eventName: 'import_products', eventKey: `import_products|job_id=${jobId}` }),
+		]);
+		expect(itemsOf(executions[0], 'Summarise')[0]?.summary).toBe('Personaclick import_products ended: success');
+		expect([...mock.products.keys()]).toEqual(['BIKE-100', 'BIKE-101', 'HELMET-7']);
+	});
+
+	it('tests the Personaclick API credential in n8n: OK with the right keys, and tells a wrong secret from a wrong shop', async () => {
+		const test = async (label: string, data: Record<string, string>) => {
+			const created = await n8n.createCredential(`Personaclick credential test ${label}`, 'personaclickApi', data);
+			const answer = (await n8n.request('POST', '/rest/credentials/test', { credentials: { id: created.id, name: created.name, type: 'personaclickApi', data } }, 'cookie')) as {
+				data?: { status: string; message: string };
+			};
+			return answer.data ?? answer;
+		};
+		const before = mock.requests.length;
+		expect(await test('right', mock.credentialData())).toMatchObject({ status: 'OK' });
+		const [listing] = mock.requests.slice(before);
+		expect([listing.method, listing.path, listing.query]).toEqual(['GET', '/segments/get', { shop_id: mock.shopId, shop_secret: mock.shopSecret }]);
+		expect(await test('wrong secret', { ...mock.credentialData(), shopSecret: 'wrong-secret-123' })).toEqual({ status: 'Error', message: expect.stringMatching(/refused the shop secret \(HTTP 401\)/) });
+		expect(await test('wrong shop', { ...mock.credentialData(), shopId: 'another-shop' })).toEqual({ status: 'Error', message: expect.stringMatching(/does not know this shop ID \(HTTP 400\)/) });
+	});
+
+	it('adds a contact to a static segment form-encoded, as documented, and then finds it there', async () => {
+		const example = loadExample('personaclick-product-import.json');
+		const start = example.nodes[0];
+		const segment = { __rl: true, mode: 'id', value: '101' };
+		const contact = { resource: 'segment', segment, contactBy: 'email', email: 'e2e@example.com' };
+		const node = (name: string, operation: string, x: number) => ({
+			parameters: { ...contact, operation },
+			id: `6f0c3d52-9a51-4f43-8f43-0d1f7e2a12${x}`,
+			name,
+			type: 'n8n-nodes-vendor-webhooks.personaclick',
+			typeVersion: 1,
+			position: [x * 240, 0],
+			credentials: { personaclickApi: apiCredential },
+		});
+		const workflow = {
+			name: 'e2e Personaclick segment',
+			nodes: [start, node('Add', 'addContact', 1), node('Check', 'checkContact', 2)],
+			connections: {
+				[start.name]: { main: [[{ node: 'Add', type: 'main', index: 0 }]] },
+				Add: { main: [[{ node: 'Check', type: 'main', index: 0 }]] },
+			},
+			settings: { executionOrder: 'v1' },
+		};
+		const before = mock.requests.length;
+		const run = await n8n.execute(await n8n.create(workflow));
+		expect(itemsOf(run, 'Add')).toEqual([{ segmentId: '101', email: 'e2e@example.com', added: true }]);
+		expect(itemsOf(run, 'Check')).toEqual([{ segmentId: '101', email: 'e2e@example.com', included: true }]);
+		const [add, check] = mock.requests.slice(before);
+		expect([add.method, add.path, add.contentType, add.body]).toEqual([
+			'POST',
+			'/segments/add',
+			expect.stringMatching(/^application\/x-www-form-urlencoded/),
+			{ shop_id: mock.shopId, shop_secret: mock.shopSecret, segment_id: '101', email: 'e2e@example.com' },
+		]);
+		expect([check.method, check.path, check.query]).toEqual(['GET', '/segments/includes', { shop_id: mock.shopId, shop_secret: mock.shopSecret, segment_id: '101', email: 'e2e@example.com' }]);
+	});
+
+	it('drops a resend of the same job’s callback: no second execution', async () => {
+		const [callback] = mock.callbacks;
+		const answer = await post(callback.url, JSON.stringify(callback.body));
+		expect(answer.status).toBe(200);
+		expect(answer.body).toMatchObject({ success: true, emitted: 0, duplicates: 1 });
+		expect(await n8n.settledExecutions(trigger.id, 1)).toHaveLength(1);
 	});
 });

@@ -19,7 +19,8 @@ const idsFor: Record<string, string[]> = {
 };
 
 const ID_FIELDS = ['task_id', 'segment_id', 'item_id', 'bulk_campaign_id'];
-const FIELDS = ['operation', 'status', 'message', ...ID_FIELDS, 'eventName', 'eventKey', 'requestMetadata'];
+// job_id comes with a Notify URL's callback, and identifies an event on its own.
+const FIELDS = ['operation', 'status', 'message', ...ID_FIELDS, 'job_id', 'eventName', 'eventKey', 'requestMetadata'];
 const isListedOperation = (operation: unknown) => (OPERATIONS as readonly unknown[]).includes(operation);
 const isListedStatus = (status: unknown) => (STATUSES as readonly unknown[]).includes(status) || status === 'succes';
 

@@ -10,12 +10,14 @@ import Ajv from 'ajv';
 import type { IDataObject, INodeType } from 'n8n-workflow';
 import type { ZodTypeAny } from 'zod';
 
+import { PersonaclickApi } from '../../credentials/PersonaclickApi.credentials';
 import { ProdegeApi } from '../../credentials/ProdegeApi.credentials';
 import { SendPulseApi } from '../../credentials/SendPulseApi.credentials';
 import { OptimizelyCampaign } from '../../nodes/OptimizelyCampaign/OptimizelyCampaign.node';
 import { OptimizelyCampaignTrigger } from '../../nodes/OptimizelyCampaign/OptimizelyCampaignTrigger.node';
 import { REGISTRATION_KEY } from '../../nodes/OptimizelyCampaign/events';
 import { outputSchemas as optimizelySchemas } from '../../nodes/OptimizelyCampaign/output';
+import { Personaclick } from '../../nodes/Personaclick/Personaclick.node';
 import { PersonaclickTrigger } from '../../nodes/Personaclick/PersonaclickTrigger.node';
 import { outputSchemas as personaclickSchemas } from '../../nodes/Personaclick/output';
 import { Prodege } from '../../nodes/Prodege/Prodege.node';
@@ -30,6 +32,7 @@ import type { NodeOutputSchemas, OutputSchemas } from '../../nodes/shared/items'
 import { runAction } from '../helpers/execute';
 import { basicAuthHeader, type Delivery, deliver } from '../helpers/webhook';
 import { action, useOptimizelyMock } from '../integration/optimizelySetup';
+import { startPersonaclickMock } from '../mocks/personaclickApi';
 import { startProdegeMock } from '../mocks/prodegeApi';
 import { startSendPulseMock } from '../mocks/sendpulseApi';
 
@@ -381,4 +384,35 @@ describe('Action node items fit the output schema of their operation', () => {
 			await api.stop();
 		}
 	});
+	it('Personaclick: every operation', async () => {
+		const api = await startPersonaclickMock();
+		try {
+			const node = new Personaclick();
+			const run = async (parameters: IDataObject, input: IDataObject[] = [{}]) => {
+				const [items] = await runAction(
+					node,
+					{ parameters, credentials: { personaclickApi: { type: new PersonaclickApi(), data: api.credentialData() } } },
+					input.map((json) => ({ json })),
+				);
+				return items.map((item) => item.json);
+			};
+			const product = { id: 'p1', available: true, name: 'Bike', price: 10, url: 'https://s.example.com/p1', picture: 'https://s.example.com/p1.jpg', categories: ['1'], currency: 'USD' };
+			const list = (resource: string, operation: string, extra: IDataObject = {}) => ({ resource, operation, recordsFrom: 'list', listField: 'records', ...extra });
+			const notify = { notifyUrl: 'https://n8n.example.com/webhook/x/webhook' };
+			check('personaclick', 'product', 'import', await run(list('product', 'import', notify), [{ records: [product] }]));
+			check('personaclick', 'product', 'syncAvailability', await run(list('product', 'syncAvailability'), [{ records: ['p1'] }]));
+			check('personaclick', 'product', 'markUnavailable', await run(list('product', 'markUnavailable'), [{ records: ['p1'] }]));
+			check('personaclick', 'category', 'import', await run(list('category', 'import', { categoryMode: 'update', ...notify }), [{ records: [{ id: '1', name: 'Bikes' }] }]));
+			const segment = { __rl: true, mode: 'id', value: '101' };
+			check('personaclick', 'audience', 'import', await run(list('audience', 'import', { audienceTarget: 'segment', segment }), [{ records: [{ email: 'a@example.com' }] }]));
+			check('personaclick', 'audience', 'importSuppressed', await run(list('audience', 'importSuppressed'), [{ records: ['a@example.com'] }]));
+			const contact = { resource: 'segment', segment, contactBy: 'email', email: 'a@example.com' };
+			check('personaclick', 'segment', 'addContact', await run({ ...contact, operation: 'addContact' }));
+			check('personaclick', 'segment', 'checkContact', await run({ ...contact, operation: 'checkContact' }));
+			check('personaclick', 'segment', 'removeContact', await run({ ...contact, operation: 'removeContact' }));
+			check('personaclick', 'segment', 'getAll', await run({ resource: 'segment', operation: 'getAll', returnAll: true }));
+		} finally {
+			await api.stop();
+		}
+	}, 30_000);
 });

@@ -350,3 +350,52 @@ describe('Personaclick Trigger: registration', () => {
 		await expect(methods.delete.call(context)).resolves.toBe(true);
 	});
 });
+
+describe('Personaclick Trigger: the callback of a Personaclick node’s Notify URL', () => {
+	const job = 'a1b2c3d4-0000-4000-8000-00000000abcd';
+	const callbackQuery = (operation = 'import_products') => ({ ...tokenQuery, operation, job_id: job });
+
+	it('takes the operation and the job ID from the URL when the body has only a status, and keys the event by the job', async () => {
+		const result = await deliver(node, withToken(), { rawBody: '{"status":"success"}', query: callbackQuery() });
+		expect(result.status).toBe(200);
+		expect(result.items).toEqual([
+			{ status: 'success', operation: 'import_products', job_id: job, eventName: 'import_products', eventKey: `import_products|job_id=${job}` },
+		]);
+	});
+
+	it('emits a failed job with its message, for categories too', async () => {
+		const result = await deliver(node, withToken(), { body: { status: 'error', message: 'Category 7 has no name' }, query: callbackQuery('import_categories') });
+		expect(result.items).toEqual([
+			expect.objectContaining({ status: 'error', message: 'Category 7 has no name', operation: 'import_categories', job_id: job, eventName: 'import_categories' }),
+		]);
+		expect(result.logs.filter((log) => log.message.includes('import_categories'))).toEqual([]);
+	});
+
+	it('drops a resend of the same job’s callback', async () => {
+		const setup = withToken();
+		expect((await deliver(node, setup, { body: { status: 'success' }, query: callbackQuery() })).items).toHaveLength(1);
+		const again = await deliver(node, setup, { body: { status: 'success' }, query: callbackQuery() });
+		expect(again.items).toBeUndefined();
+		expect(again.body).toMatchObject({ success: true, duplicates: 1 });
+	});
+
+	it('keeps what the body says over the URL', async () => {
+		const result = await deliver(node, withToken(), { body: { status: 'success', operation: 'import_segment', task_id: 9, segment_id: 3 }, query: callbackQuery() });
+		expect(result.items?.[0]).toMatchObject({ operation: 'import_segment', task_id: '9', segment_id: '3', job_id: job });
+	});
+
+	it('applies the Operations filter to the operation the URL names', async () => {
+		const result = await deliver(node, withToken({ operations: ['import_segment'] }), { body: { status: 'success' }, query: callbackQuery() });
+		expect(result.status).toBe(200);
+		expect(result.items).toBeUndefined();
+		expect(result.body).toMatchObject({ ignored: 1 });
+	});
+
+	it('still refuses a bare status without the URL’s job ID, and still checks the token', async () => {
+		const bare = await deliver(node, withToken(), { body: { status: 'success' }, query: { ...tokenQuery, operation: 'import_products' } });
+		expect(bare.status).toBe(400);
+		const noToken = await deliver(node, withToken(), { body: { status: 'success' }, query: { operation: 'import_products', job_id: job } });
+		expect(noToken.status).toBe(401);
+		expect(noToken.items).toBeUndefined();
+	});
+});
