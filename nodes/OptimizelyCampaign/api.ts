@@ -546,6 +546,7 @@ export const smartCampaignSchema = z
 	.object({
 		id: z.union([z.number(), z.string()]),
 		name: z.string().optional(),
+		mailingGroupId: z.number().optional().describe('The client ID'),
 		description: z.string().optional(),
 		status: campaignStatus.optional(),
 		type: z.string().optional().describe('regular, event or confirmation'),
@@ -572,6 +573,10 @@ export const messageNodeSchema = z
 		name: z.string().optional(),
 		mediaType: z.string().optional(),
 		status: campaignStatus.optional(),
+		created: isoOrNumber.optional(),
+		modified: isoOrNumber.optional(),
+		started: isoOrNumber.optional(),
+		finished: isoOrNumber.optional(),
 	})
 	.passthrough()
 	.transform(withoutSecrets);
