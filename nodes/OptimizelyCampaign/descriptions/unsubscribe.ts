@@ -42,11 +42,18 @@ export const unsubscribeFields: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'name@email.com, other@email.com',
-		displayOptions: {
-			show: { resource: ['unsubscribe'], operation: ['add', 'remove'] },
-			hide: { unsubscribeBy: ['mailIds'] },
-		},
+		displayOptions: { show: { resource: ['unsubscribe'], operation: ['add'], unsubscribeBy: ['recipientIds'] } },
 		description: 'Comma-separated recipient IDs, at most 5,000',
+	},
+	{
+		displayName: 'Recipient IDs',
+		name: 'recipientIds',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'name@email.com, other@email.com',
+		displayOptions: { show: { resource: ['unsubscribe'], operation: ['remove'] } },
+		description: 'Comma-separated recipient IDs to take off the unsubscribe list, at most 5,000',
 	},
 	{
 		displayName: 'Mail IDs',
