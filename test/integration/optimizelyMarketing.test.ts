@@ -3,6 +3,8 @@
  * operations against the local mock API, over real HTTP: the requests the API received, the items n8n
  * emits, the documented refusals as a user sees them, and Continue On Fail.
  */
+import { createServer, type IncomingHttpHeaders } from 'http';
+import type { AddressInfo } from 'net';
 import { NodeApiError, type IDataObject } from 'n8n-workflow';
 
 import { searchSmartCampaigns } from '../../nodes/OptimizelyCampaign/actions';
@@ -303,6 +305,34 @@ describe('Transactional Mail', () => {
 		const { items: sent } = await run(send());
 		const { items } = await run({ resource: 'transactionalMail', operation: 'getStatus', mailId: sent[0].mailId });
 		expect(items).toEqual([{ sendStatus: 'blacklisted', mailId: sent[0].mailId, final: true }]);
+	});
+
+	it("a sent mail reaches the client's activated sent webhook as a sent event, with the webhook's basic auth", async () => {
+		const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+		const target = createServer((req, res) => {
+			let body = '';
+			req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+			req.on('end', () => {
+				received.push({ headers: req.headers, body });
+				res.writeHead(200).end('{"success":true}');
+			});
+		});
+		await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+		try {
+			const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/hook`;
+			mock.seed({ type: 'sent', targetUrl: url, status: 'activated', authentication: { type: 'basicAuth', userName: 'hook', password: 'hook-pass-1' } });
+			mock.seed({ type: 'open', targetUrl: url, status: 'activated' });
+			const { items } = await run(send({ waitForFinalStatus: true, maxWaitSeconds: 5, options: { pollIntervalSeconds: 1 } }));
+			const deadline = Date.now() + 5000;
+			while (received.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+			expect(received).toHaveLength(1);
+			expect(received[0].headers.authorization).toBe(`Basic ${Buffer.from('hook:hook-pass-1').toString('base64')}`);
+			expect(JSON.parse(received[0].body)).toEqual([
+				expect.objectContaining({ type: 'sent', mailId: items[0].mailId, recipientId: 'ann@example.com', mailingId: Number(MAILING), userListId: Number(LIST) }),
+			]);
+		} finally {
+			await new Promise<void>((resolve) => target.close(() => resolve()));
+		}
 	});
 
 	it('explains a list not assigned to the mailing (400), an unknown mailing and an unknown mail ID (404)', async () => {

@@ -239,6 +239,8 @@ export class OptimizelyMock {
 	mailSendMs: number;
 	private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 	private nextMail = 1;
+	/** Stops deliveries still retrying when the mock closes. */
+	private closed = false;
 
 	constructor(options: OptimizelyMockOptions = {}) {
 		this.options = options;
@@ -356,6 +358,7 @@ export class OptimizelyMock {
 	}
 
 	async close(): Promise<void> {
+		this.closed = true;
 		for (const timer of this.timers) clearTimeout(timer);
 		this.timers.clear();
 		for (const socket of this.sockets) socket.destroy();
@@ -883,7 +886,7 @@ export class OptimizelyMock {
 			const auth = webhook.authentication;
 			if (auth.type === 'basicAuth') headers.Authorization = `Basic ${Buffer.from(`${auth.userName}:${auth.password}`).toString('base64')}`;
 			if (auth.type === 'keyAuth') headers[auth.key] = auth.passphrase;
-			for (let attempt = 1; attempt <= 5; attempt++) {
+			for (let attempt = 1; attempt <= 5 && !this.closed; attempt++) {
 				event.attempt = attempt;
 				let status = 0;
 				try {
