@@ -9,6 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { asNodeError, runEachItem, vendorStatus } from '../shared';
+import { addManyRecipients, marketingOperation, searchSmartCampaigns, text } from './actions';
 import {
 	type RequestPolicy,
 	type WebhookAuthentication,
@@ -24,6 +25,11 @@ import {
 	verifyWebhook,
 	webhookAuthenticationSchema,
 } from './api';
+import { blocklistFields, blocklistOperations } from './descriptions/blocklist';
+import { recipientFields, recipientOperations } from './descriptions/recipient';
+import { smartCampaignFields, smartCampaignOperations } from './descriptions/smartCampaign';
+import { transactionalMailFields, transactionalMailOperations } from './descriptions/transactionalMail';
+import { unsubscribeFields, unsubscribeOperations } from './descriptions/unsubscribe';
 import { EVENT_TYPE_OPTIONS } from './events';
 
 type Operation = 'create' | 'getAll' | 'get' | 'update' | 'verify' | 'activate' | 'deactivate' | 'delete';
@@ -36,7 +42,8 @@ export class OptimizelyCampaign implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Manage Optimizely Campaign webhooks: create, list, update, verify, activate, deactivate and delete',
+		description:
+			'Add, update and unsubscribe recipients, manage the blocklist, send transactional mail, start and pause smart campaigns, and manage Optimizely Campaign webhooks',
 		defaults: { name: 'Optimizely Campaign' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -48,9 +55,28 @@ export class OptimizelyCampaign implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Webhook', value: 'webhook', description: 'Webhooks of the client: where Optimizely Campaign sends events' }],
+				options: [
+					{ name: 'Blocklist', value: 'blocklist', description: 'Addresses and patterns that are never mailed' },
+					{ name: 'Recipient', value: 'recipient', description: 'Recipients of a recipient list, with their attributes' },
+					{ name: 'Smart Campaign', value: 'smartCampaign', description: 'Smart campaigns: list, start, pause, stop' },
+					{ name: 'Smart Campaign Message', value: 'smartCampaignMessage', description: 'One message of a smart campaign: start, pause, stop' },
+					{ name: 'Transactional Mail', value: 'transactionalMail', description: 'Send a transactional mail to one recipient and follow its status' },
+					{ name: 'Unsubscribe', value: 'unsubscribe', description: 'The unsubscribe list: unsubscribe recipients, or take them off it' },
+					{ name: 'Webhook', value: 'webhook', description: 'Webhooks of the client: where Optimizely Campaign sends events' },
+				],
+				// Webhook stays the default: workflows saved before the other resources existed do not store it.
 				default: 'webhook',
 			},
+			...recipientOperations,
+			...recipientFields,
+			...unsubscribeOperations,
+			...unsubscribeFields,
+			...blocklistOperations,
+			...blocklistFields,
+			...transactionalMailOperations,
+			...transactionalMailFields,
+			...smartCampaignOperations,
+			...smartCampaignFields,
 			{
 				displayName: 'Operation',
 				name: 'operation',
@@ -311,13 +337,18 @@ export class OptimizelyCampaign implements INodeType {
 		],
 	};
 
+	methods = {
+		listSearch: { searchSmartCampaigns },
+	};
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const resource = this.getNodeParameter('resource', 0, 'webhook') as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		if (resource === 'recipient' && operation === 'addMany') return await addManyRecipients(this);
+		const run = marketingOperation(resource);
+		if (run) return await runEachItem(this, async (i) => await run(this, operation, i));
 		return await runEachItem(this, async (i) => await runOperation(this, i));
 	}
-}
-
-function text(ctx: IExecuteFunctions, name: string, i: number): string {
-	return String(ctx.getNodeParameter(name, i, '')).trim();
 }
 
 /** The authentication chosen in the node, checked before anything is sent. */

@@ -5,9 +5,8 @@
 import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { OptimizelyCampaign } from '../../nodes/OptimizelyCampaign/OptimizelyCampaign.node';
-import { runAction } from '../helpers/execute';
 import { runCredentialTest } from '../helpers/n8nHttp';
-import { action, credentials, useOptimizelyMock } from './optimizelySetup';
+import { actionRunner, credentials, useOptimizelyMock } from './optimizelySetup';
 
 const node = new OptimizelyCampaign();
 const mock = useOptimizelyMock();
@@ -15,22 +14,7 @@ const mock = useOptimizelyMock();
 const TARGET = 'https://hooks.example.com/optimizely';
 const op = (operation: string, extra: IDataObject = {}): IDataObject => ({ resource: 'webhook', operation, ...extra });
 
-async function run(parameters: IDataObject | IDataObject[], extra: Parameters<typeof action>[2] = {}) {
-	const setup = action(mock, parameters, extra);
-	const input = Array.isArray(parameters) ? parameters.map(() => ({ json: {} })) : undefined;
-	const [items] = await runAction(node, setup, input);
-	return { items: items.map((item) => item.json), paired: items.map((item) => item.pairedItem), setup };
-}
-
-async function failure(parameters: IDataObject, extra: Parameters<typeof action>[2] = {}): Promise<NodeApiError | NodeOperationError> {
-	const error = await run(parameters, extra).then(
-		() => undefined,
-		(thrown: unknown) => thrown,
-	);
-	expect(error).toBeDefined();
-	expect(error instanceof NodeApiError || error instanceof NodeOperationError).toBe(true);
-	return error as NodeApiError | NodeOperationError;
-}
+const { run, failure } = actionRunner(node, mock);
 
 describe('Optimizely Campaign: Create', () => {
 	it('sends a form-urlencoded create with authentication as a JSON string, and returns the webhook without the password', async () => {

@@ -1,8 +1,8 @@
 /** Shared set-up for the Optimizely Campaign tests: the credential store and contexts against the mock. */
-import type { IDataObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IDataObject, type INodeType } from 'n8n-workflow';
 
 import { OptimizelyCampaignApi } from '../../credentials/OptimizelyCampaignApi.credentials';
-import type { ContextSetup, HookSetup, Logged } from '../helpers/execute';
+import { type ContextSetup, type HookSetup, type Logged, runAction } from '../helpers/execute';
 import type { CredentialStore, RequestLog } from '../helpers/n8nHttp';
 import { OptimizelyMock, type OptimizelyMockOptions } from '../mocks/optimizelyApi';
 
@@ -55,4 +55,27 @@ export function hook(
 /** The mock's webhooks at a URL. */
 export function at(mock: OptimizelyMock, url = PRODUCTION_URL) {
 	return mock.webhooks().filter((webhook) => webhook.targetUrl === url);
+}
+
+/**
+ * Runs an action node against the mock: `run` gives the items (JSON), their pairing and the set-up with its
+ * request log; `failure` expects the run to fail with n8n's own error and gives it.
+ */
+export function actionRunner(node: INodeType, mock: OptimizelyMock) {
+	const run = async (parameters: IDataObject | IDataObject[], extra: Parameters<typeof action>[2] = {}) => {
+		const setup = action(mock, parameters, extra);
+		const input = Array.isArray(parameters) ? parameters.map(() => ({ json: {} })) : undefined;
+		const [items] = await runAction(node, setup, input);
+		return { items: items.map((item) => item.json), paired: items.map((item) => item.pairedItem), setup };
+	};
+	const failure = async (parameters: IDataObject, extra: Parameters<typeof action>[2] = {}): Promise<NodeApiError | NodeOperationError> => {
+		const error = await run(parameters, extra).then(
+			() => undefined,
+			(thrown: unknown) => thrown,
+		);
+		expect(error).toBeDefined();
+		expect(error instanceof NodeApiError || error instanceof NodeOperationError).toBe(true);
+		return error as NodeApiError | NodeOperationError;
+	};
+	return { run, failure };
 }

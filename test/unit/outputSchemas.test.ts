@@ -325,6 +325,38 @@ describe('Action node items fit the output schema of their operation', () => {
 		check('optimizelyCampaign', 'webhook', 'delete', await run({ operation: 'delete', webhookId: id, deactivateFirst: true }));
 	});
 
+	it('Optimizely Campaign: every recipient, unsubscribe, blocklist, transactional mail and smart campaign operation', async () => {
+		const node = new OptimizelyCampaign();
+		const run = async (resource: string, operation: string, parameters: IDataObject = {}) => {
+			const [items] = await runAction(node, action(optimizely, { resource, operation, ...parameters }));
+			check('optimizelyCampaign', resource, operation, items.map((item) => item.json));
+			return items.map((item) => item.json);
+		};
+		const recipient = { recipientListId: '200000001', recipientId: 'ann@example.com', attributes: { attribute: [{ name: 'firstname', value: 'Ann' }] } };
+		await run('recipient', 'add', recipient);
+		await run('recipient', 'addMany', { ...recipient, recipientId: 'bob@example.com' });
+		await run('recipient', 'update', recipient);
+		// Where Get puts the attribute values asked for is not documented (the mock says "data"), so none are asked for here.
+		await run('recipient', 'get', recipient);
+		await run('recipient', 'delete', recipient);
+		await run('unsubscribe', 'add', { recipientIds: 'ann@example.com' });
+		await run('unsubscribe', 'remove', { recipientIds: 'ann@example.com' });
+		await run('blocklist', 'add', { entry: '*@spam.example.com' });
+		await run('blocklist', 'check', { address: 'x@spam.example.com' });
+		const [sent] = await run('transactionalMail', 'send', { transactionalMailId: '400000001', recipientListId: '200000001', recipientId: 'bob@example.com' });
+		await run('transactionalMail', 'getStatus', { mailId: sent.mailId });
+		const campaign = optimizely.seedCampaign({ status: 'activated', messages: [{}] });
+		const campaignId = { __rl: true, mode: 'id', value: String(campaign.id) };
+		const mailingId = String(campaign.messages[0].mailingId);
+		await run('smartCampaign', 'getAll', { returnAll: true });
+		await run('smartCampaignMessage', 'start', { campaignId, mailingId });
+		await run('smartCampaign', 'start', { campaignId });
+		await run('smartCampaignMessage', 'pause', { campaignId, mailingId });
+		await run('smartCampaignMessage', 'stop', { campaignId, mailingId });
+		await run('smartCampaign', 'pause', { campaignId });
+		await run('smartCampaign', 'stop', { campaignId });
+	});
+
 	it('SendPulse: every operation', async () => {
 		const api = await startSendPulseMock({ webhooks: [{ url: 'https://crm.example.com/hooks/open', action: 'open' }] });
 		try {

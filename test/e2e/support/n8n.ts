@@ -125,9 +125,11 @@ export class N8n {
 		const answer = await fetch(`${this.state.controlUrl}/execute/${workflowId}`, { method: 'POST', signal: AbortSignal.timeout(180_000) });
 		const output = await answer.text();
 		if (!answer.ok) throw new Error(`n8n execute failed: ${output}`);
-		// The run's JSON follows whatever n8n logged first.
+		// The run's JSON (indented by two) follows whatever n8n logged first, and may be followed by more log
+		// lines; its closing brace is the first line that is only "}".
 		const start = output.search(/^\{/m);
-		return JSON.parse(output.slice(start)) as Execution;
+		const end = output.slice(start).search(/^\}\s*$/m);
+		return JSON.parse(output.slice(start, end < 0 ? undefined : start + end + 1)) as Execution;
 	}
 
 	/** Creates a workflow without publishing it (for workflows started by hand). */

@@ -1,0 +1,172 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { timeoutOption } from './shared';
+
+export const smartCampaignOperations: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['smartCampaign'] } },
+		options: [
+			{ name: 'Get Many', value: 'getAll', description: 'List smart campaigns, filtered and sorted', action: 'Get many smart campaigns' },
+			{ name: 'Pause', value: 'pause', description: 'Pause a sending smart campaign', action: 'Pause a smart campaign' },
+			{ name: 'Start', value: 'start', description: 'Start a new, activation-required or paused smart campaign', action: 'Start a smart campaign' },
+			{ name: 'Stop', value: 'stop', description: 'Cancel a started smart campaign', action: 'Stop a smart campaign' },
+		],
+		default: 'getAll',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['smartCampaignMessage'] } },
+		options: [
+			{ name: 'Pause', value: 'pause', description: 'Pause a message of a sending smart campaign', action: 'Pause a smart campaign message' },
+			{ name: 'Start', value: 'start', description: 'Start a message of an activated or paused smart campaign', action: 'Start a smart campaign message' },
+			{ name: 'Stop', value: 'stop', description: 'Stop a message of a sending or paused smart campaign', action: 'Stop a smart campaign message' },
+		],
+		default: 'start',
+	},
+];
+
+export const smartCampaignFields: INodeProperties[] = [
+	{
+		displayName: 'Smart Campaign',
+		name: 'campaignId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		displayOptions: { show: { resource: ['smartCampaign', 'smartCampaignMessage'], operation: ['start', 'pause', 'stop'] } },
+		description: 'The smart campaign, picked from the list or given by ID',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchSmartCampaigns', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: '500000001',
+				validation: [{ type: 'regex', properties: { regex: '^\\d+$', errorMessage: 'The ID is a number' } }],
+			},
+		],
+	},
+	{
+		displayName: 'Message ID',
+		name: 'mailingId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '600000001',
+		displayOptions: { show: { resource: ['smartCampaignMessage'] } },
+		description: 'The mailing ID of the message in the smart campaign, a number',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { resource: ['smartCampaign'], operation: ['getAll'] } },
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		displayOptions: { show: { resource: ['smartCampaign'], operation: ['getAll'], returnAll: [false] } },
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show: { resource: ['smartCampaign'], operation: ['getAll'] } },
+		options: [
+			{
+				displayName: 'Direction',
+				name: 'direction',
+				type: 'options',
+				options: [
+					{ name: 'Ascending', value: 'ASC' },
+					{ name: 'Descending', value: 'DESC' },
+				],
+				default: 'ASC',
+				description: 'The sort direction',
+			},
+			{
+				displayName: 'Folder ID',
+				name: 'folderId',
+				type: 'string',
+				default: '',
+				description: 'Only campaigns in this folder',
+			},
+			{
+				displayName: 'Media Type',
+				name: 'mediaType',
+				type: 'options',
+				options: [
+					{ name: 'Email', value: 'email' },
+					{ name: 'Letter', value: 'letter' },
+					{ name: 'Push', value: 'push' },
+					{ name: 'SMS', value: 'sms' },
+				],
+				default: 'email',
+				description: 'Only campaigns of this media type',
+			},
+			{
+				displayName: 'Sort',
+				name: 'sort',
+				type: 'options',
+				options: [
+					{ name: 'Created', value: 'created' },
+					{ name: 'Description', value: 'description' },
+					{ name: 'Finished', value: 'finished' },
+					{ name: 'ID', value: 'id' },
+					{ name: 'Modified', value: 'modified' },
+					{ name: 'Name', value: 'name' },
+					{ name: 'Started', value: 'started' },
+					{ name: 'Status', value: 'status' },
+				],
+				default: 'created',
+				description: 'The field to sort by',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: [
+					{ name: 'Activated', value: 'activated' },
+					{ name: 'Activation Required', value: 'activationRequired' },
+					{ name: 'Canceled', value: 'canceled' },
+					{ name: 'Finished', value: 'finished' },
+					{ name: 'Invalid', value: 'invalid' },
+					{ name: 'Paused', value: 'paused' },
+					{ name: 'Running', value: 'running' },
+				],
+				default: 'running',
+				description: 'Only campaigns in this status',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { resource: ['smartCampaign', 'smartCampaignMessage'] } },
+		options: [
+			timeoutOption,
+		],
+	},
+];
