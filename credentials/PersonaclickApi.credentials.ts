@@ -19,7 +19,7 @@ export class PersonaclickApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:personaclick.svg', dark: 'file:personaclick.dark.svg' };
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-vendor-webhooks#personaclick';
+	documentationUrl = 'https://github.com/n8n-nodes-vendor-webhooks/n8n-nodes-vendor-webhooks/blob/main/docs/credentials/personaclickApi.md';
 
 	properties: INodeProperties[] = [
 		{
