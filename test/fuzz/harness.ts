@@ -257,7 +257,15 @@ export function fuzzTrigger(target: FuzzTarget): void {
 				// A mutated event that is still valid and keyed like one of the valid events (an id differing only in
 				// case, say) is that event again: whichever comes first is emitted. Such pairs are left out here.
 				const validKeys = new Set(validEvents.map((event) => target.uniqueBy(event)));
-				const distinct = others.filter((other) => !validKeys.has(target.uniqueBy(other as never)));
+				const keyedLikeValid = (other: unknown) => {
+					if (!target.accepts(onTheWire(other))) return false;
+					try {
+						return validKeys.has(target.uniqueBy(other as IDataObject));
+					} catch {
+						return false;
+					}
+				};
+				const distinct = others.filter((other) => !keyedLikeValid(other));
 				for (const other of distinct) mixed.splice(coin.next().value ? 0 : mixed.length, 0, other);
 				const sent = mixed.slice(0, how.maxEvents ?? mixed.length);
 				const valid = validEvents.filter((event) => sent.includes(event));
