@@ -29,7 +29,9 @@ process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const [packed] = JSON.parse(
 	execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
 );
-const unexpected = packed.files.map((file) => file.path).filter((path) => !SHIPPED.some((pattern) => pattern.test(path)));
+const paths = packed.files.map((file) => file.path);
+const unexpected = paths.filter((path) => !SHIPPED.some((pattern) => pattern.test(path)));
+const missing = ['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json'].filter((path) => !paths.includes(path));
 console.log(`Tarball ${packed.filename}: ${packed.files.length} files, ${(packed.size / 1024).toFixed(0)} kB packed`);
 
 const extracted = join(work, 'package');
@@ -41,7 +43,8 @@ const legs = [
 	{ name: 'packed tarball (compiled .js, package.json)', result: await analyzePackage(extracted, ['**/*.js', 'package.json']) },
 ];
 
-let failed = unexpected.length > 0;
+let failed = unexpected.length > 0 || missing.length > 0;
+if (missing.length > 0) console.error(`The tarball lacks ${missing.join(', ')}: add them to "files" in package.json.`);
 if (failed) console.error(`The tarball holds files a user does not need:\n  ${unexpected.join('\n  ')}\nNarrow "files" in package.json.`);
 for (const { name, result } of legs) {
 	console.log(`${result.passed ? 'passed' : 'FAILED'}: ${name}${result.message ? ` (${result.message})` : ''}`);

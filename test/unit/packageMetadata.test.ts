@@ -48,9 +48,9 @@ describe('package.json, as npm provenance and n8n verification read it', () => {
 		expect(pkg.author.url).toBe(`https://github.com/${owner}`);
 	});
 
-	it('names no main file that does not exist, ships dist only, and publishes with provenance behind the guard', () => {
+	it('names no main file that does not exist, ships dist and the CHANGELOG, and publishes with provenance behind the guard', () => {
 		if (pkg.main !== undefined) expect(existsSync(join(ROOT, pkg.main))).toBe(true);
-		expect(pkg.files).toEqual(['dist']);
+		expect(pkg.files).toEqual(['dist', 'CHANGELOG.md']);
 		expect(pkg.publishConfig.provenance).toBe(true);
 		expect(pkg.scripts.prepublishOnly).toBe('node scripts/prepublish.mjs');
 	});
