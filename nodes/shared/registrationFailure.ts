@@ -1,8 +1,8 @@
 /**
  * The error a self-registering trigger throws when it cannot register its webhooks at the vendor. n8n 2.x
  * publishes in the background and shows the user only an activation error's message (the editor's "Workflow
- * could not be published" notice, the publication status), never its description; n8n 1.x shows both when
- * it refuses the activation. So the message carries everything: what failed, why, and what to do.
+ * could not be published" notice, the publication status), never its description. So the message carries
+ * everything: what failed, why, and what to do.
  */
 import { NodeApiError, NodeOperationError, type IHookFunctions } from 'n8n-workflow';
 
