@@ -6,8 +6,11 @@
 //   parameters-*.png                       each trigger's parameter panel, as a freshly added node shows it
 //   schema-preview-optimizely-campaign.png the action node's typed output, shown before it has run
 //   execution-prodege*.png                 an execution the simulator started, and the items the trigger emitted
+//   publish-failed-*.png                   publishing a self-registering trigger with a wrong API password: the
+//                                          editor's notice carries the trigger's message
 // It also checks that every node of the package is found by the panel search, and exits non-zero if not.
-// Options: --out DIR (default docs/screenshots), --chromium PATH (default /usr/bin/chromium or $CHROMIUM_PATH).
+// Options: --out DIR (default docs/screenshots), --chromium PATH (default /usr/bin/chromium or $CHROMIUM_PATH),
+// --only STEP[,STEP] (nodePanel, parameterPanels, schemaPreview, execution, publishFailure).
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -17,9 +20,10 @@ import { parseArgs, promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 
 import { deployWorkflow, launch, log, OWNER, REPO_ROOT } from '../scripts/n8n/index.mjs';
+import { startMock } from '../scripts/n8n/mocks.mjs';
 import { perVendor } from '../scripts/vendors.mjs';
 
-const { values: args } = parseArgs({ options: { out: { type: 'string' }, chromium: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { out: { type: 'string' }, chromium: { type: 'string' }, only: { type: 'string' } } });
 const OUT = resolve(REPO_ROOT, args.out ?? join('docs', 'screenshots'));
 const CHROMIUM = args.chromium ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -249,7 +253,75 @@ async function execution(page, baseUrl, api) {
 	await shoot(ndv, 'execution-prodege-items.png');
 }
 
+/**
+ * Each self-registering trigger published from the editor with a wrong API password or secret, against the
+ * local mock of its API: n8n tries the registration for about 20 s, then shows the trigger's message in a
+ * "Workflow could not be published" notice.
+ */
+const REGISTRATION_FAILURES = [
+	{
+		mock: 'optimizely',
+		wrong: { apiPassword: 'screenshot-wrong-password' },
+		node: { name: 'Optimizely Campaign Trigger', type: 'optimizelyCampaignTrigger', parameters: { events: ['open', 'click'], options: { allowInsecureUrl: true } } },
+		says: 'Could not register the Optimizely Campaign webhooks (open, click): Optimizely Campaign did not accept the API user and password',
+		shot: 'publish-failed-optimizely-campaign-trigger.png',
+	},
+	{
+		mock: 'sendpulse',
+		wrong: { clientSecret: 'screenshot-wrong-secret' },
+		node: {
+			name: 'SendPulse Trigger',
+			type: 'sendPulseTrigger',
+			parameters: { source: 'emailService', registration: 'api', authentication: 'sharedSecret', events: ['open'], options: {} },
+		},
+		token: true,
+		says: 'Could not register the SendPulse webhooks (open): SendPulse refused the client ID or secret (HTTP 401)',
+	},
+];
+
+async function publishFailure(page, baseUrl, api, built) {
+	for (const { mock: name, wrong, node, token, says, shot } of REGISTRATION_FAILURES) {
+		if (!check(built.nodes.some((candidate) => candidate.name === node.type), `the package builds ${node.type}`)) continue;
+		const mock = await startMock(name);
+		if (!check(mock, `the ${name} mock API starts`)) continue;
+		try {
+			const { type, data } = mock.credential;
+			const credential = await api.createCredential({ name: `${node.name} (wrong)`, type, data: { ...data, ...wrong } });
+			const credentials = { [type]: { id: credential.id, name: credential.name } };
+			if (token) {
+				const secret = await api.createCredential({
+					name: 'Screenshot webhook token',
+					type: 'webhookSharedSecretApi',
+					data: { secret: 'screenshot-webhook-token-6a1f', location: 'query', name: 'token' },
+				});
+				credentials.webhookSharedSecretApi = { id: secret.id, name: secret.name };
+			}
+			const workflow = await createWorkflow(api, `Screenshot: ${node.name} with a wrong password`, [
+				{ ...node, type: `${PACKAGE}.${node.type}`, webhookId: randomUUID(), credentials },
+			]);
+			await page.goto(`${baseUrl}/workflow/${workflow.id}`);
+			await page.locator('[data-test-id="canvas-node"]').first().waitFor();
+			await page.locator('[data-test-id="workflow-open-publish-modal-button"]').click();
+			await page.locator('[data-test-id="workflow-publish-button"]').click();
+			// n8n tries five times, 1 to 8 s apart, before it reports the failure.
+			const notice = page.locator('.el-notification', { hasText: 'Workflow could not be published' }).first();
+			if (!check(await appears(notice, 90_000), `publishing ${node.name} with a wrong password shows "Workflow could not be published"`)) continue;
+			const text = await notice.innerText();
+			check(text.includes(says), `the notice carries the trigger's message "${says}…" (it shows: ${text.replace(/\s+/g, ' ')})`);
+			check(text.includes('No events arrive until the workflow is published again with this fixed.'), `the notice for ${node.name} says to publish again`);
+			if (shot) await shoot(page, shot);
+		} finally {
+			await mock.stop();
+		}
+	}
+}
+
+const STEPS = { nodePanel, parameterPanels, schemaPreview, execution, publishFailure };
+
 async function main() {
+	const steps = args.only ? args.only.split(',').map((step) => step.trim()) : Object.keys(STEPS);
+	const unknown = steps.filter((step) => !STEPS[step]);
+	if (unknown.length > 0) throw new Error(`Unknown step(s) ${unknown.join(', ')}: choose from ${Object.keys(STEPS).join(', ')}`);
 	mkdirSync(OUT, { recursive: true });
 	const harness = await launch({});
 	let browser;
@@ -264,10 +336,7 @@ async function main() {
 		page.setDefaultTimeout(STEP_MS);
 		const baseUrl = harness.server.baseUrl;
 		await signIn(page, baseUrl);
-		await nodePanel(page, baseUrl, harness.api);
-		await parameterPanels(page, baseUrl, harness.api, harness.pkg.built);
-		await schemaPreview(page, baseUrl, harness.api);
-		await execution(page, baseUrl, harness.api);
+		for (const step of steps) await STEPS[step](page, baseUrl, harness.api, harness.pkg.built);
 	} finally {
 		clearTimeout(limit);
 		await browser?.close();
@@ -278,7 +347,7 @@ async function main() {
 		log(`${failures.length} check(s) failed:\n  ${failures.join('\n  ')}`);
 		process.exit(1);
 	}
-	log('Every node of the package is found by the node panel search');
+	if (steps.includes('nodePanel')) log('Every node of the package is found by the node panel search');
 }
 
 main().catch((error) => {

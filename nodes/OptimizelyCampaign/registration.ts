@@ -7,6 +7,7 @@ import { NodeApiError, NodeOperationError, type IDataObject, type IHookFunctions
 import { randomBytes } from 'crypto';
 
 import { isTransient, publicUrlProblem, undoPolicy, vendorStatus } from '../shared';
+import { registrationFailure, whileRegistering } from '../shared/registrationFailure';
 import {
 	type RequestPolicy,
 	type RestWebhook,
@@ -96,14 +97,18 @@ function save(ctx: IHookFunctions, registration: Registration | undefined): void
  * `create`, which adopts what is already there.
  */
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
-	const url = webhookUrl(this);
-	const types = selectedTypes(this);
-	const registration = readRegistration(staticData(this));
+	return await whileRegistering(this, () => registering(this), async () => await lookUp(this));
+}
+
+async function lookUp(ctx: IHookFunctions): Promise<boolean> {
+	const url = webhookUrl(ctx);
+	const types = selectedTypes(ctx);
+	const registration = readRegistration(staticData(ctx));
 	if (!registration?.webhooks[url]) {
-		this.logger.debug(`${VENDOR} trigger: nothing registered for ${url} in static data; it will register or adopt its webhooks`);
+		ctx.logger.debug(`${VENDOR} trigger: nothing registered for ${url} in static data; it will register or adopt its webhooks`);
 		return false;
 	}
-	const owned = await ownedWebhooks(this, url, lifecyclePolicy(this));
+	const owned = await ownedWebhooks(ctx, url, lifecyclePolicy(ctx));
 	const complete =
 		owned.length === types.length &&
 		types.every((type) => {
@@ -112,7 +117,7 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 		});
 	if (!complete) return false;
 	registration.webhooks[url] = Object.fromEntries(owned.map((webhook) => [canonicalType(webhook.type), String(webhook.id)]));
-	save(this, registration);
+	save(ctx, registration);
 	return true;
 }
 
@@ -243,41 +248,46 @@ async function register(
 	return ids;
 }
 
-export async function create(this: IHookFunctions): Promise<boolean> {
-	const url = webhookUrl(this);
-	const types = selectedTypes(this);
+/** What a failed registration's message starts with: which webhooks, when the selection is readable. */
+function registering(ctx: IHookFunctions): string {
+	const chosen = ctx.getNodeParameter('events', []) as string[];
+	return `Could not register the ${VENDOR} webhooks${chosen.length > 0 ? ` (${chosen.join(', ')})` : ''}`;
+}
+
+async function registerOrUndo(ctx: IHookFunctions): Promise<true> {
+	const url = webhookUrl(ctx);
+	const types = selectedTypes(ctx);
 	const problem = urlProblem(url);
-	if (problem && options(this).allowInsecureUrl !== true) {
-		throw new NodeOperationError(this.getNode(), `${VENDOR} cannot deliver to ${url}: ${problem}`, {
+	if (problem && options(ctx).allowInsecureUrl !== true) {
+		throw new NodeOperationError(ctx.getNode(), `${VENDOR} cannot deliver to ${url}: ${problem}`, {
 			description: `${VENDOR} only delivers to an HTTPS URL on port 443 that accepts POST requests from ${DELIVERY_SOURCE_IP}. Set n8n's WEBHOOK_URL to a public HTTPS address (behind a reverse proxy or a tunnel). For tests against a local mock only, turn on "Allow Insecure URL (Testing Only)".`,
 		});
 	}
-	const how = lifecyclePolicy(this);
-	const registration: Registration = readRegistration(staticData(this)) ?? { basicAuth: generateBasicAuth(), webhooks: {} };
+	const how = lifecyclePolicy(ctx);
+	const registration: Registration = readRegistration(staticData(ctx)) ?? { basicAuth: generateBasicAuth(), webhooks: {} };
 	const touched = new Set<string>(Object.values(registration.webhooks[url] ?? {}));
 
-	const result = await settle(register(this, url, types, registration.basicAuth, touched, how));
+	const result = await settle(register(ctx, url, types, registration.basicAuth, touched, how));
 	if ('value' in result) {
 		registration.webhooks[url] = result.value;
-		save(this, registration);
+		save(ctx, registration);
 		return true;
 	}
 
 	// Undo: nothing of this node stays registered at this URL, so the next activation starts clean. The
 	// fault that broke the registration may still be going on, so the undo tries harder, within a deadline.
 	delete registration.webhooks[url];
-	save(this, registration);
-	const left = await retireAll(this, url, touched, undoPolicy(how));
+	save(ctx, registration);
+	const left = await retireAll(ctx, url, touched, undoPolicy(how));
 	const failure = result.error;
 	const reason = failure instanceof Error ? failure.message : String(failure);
-	const summary = `Could not register the ${VENDOR} webhooks (${types.join(', ')}): ${reason}`;
-	if (left.length > 0) throw cannotRemove(this, left, `${summary}. Also, `);
-	this.logger.warn(`${summary}. What was registered has been removed again.`);
-	if (failure instanceof NodeApiError || failure instanceof NodeOperationError) {
-		failure.message = `${summary}. Nothing was left registered.`;
-		throw failure;
-	}
-	throw new NodeOperationError(this.getNode(), `${summary}. Nothing was left registered.`);
+	if (left.length > 0) throw cannotRemove(ctx, left, `${reason}. Also, `);
+	ctx.logger.warn(`${registering(ctx)}: ${reason}. What was registered has been removed again.`);
+	throw registrationFailure(ctx, registering(ctx), failure, 'Nothing was left registered.');
+}
+
+export async function create(this: IHookFunctions): Promise<boolean> {
+	return await whileRegistering(this, () => registering(this), async () => await registerOrUndo(this));
 }
 
 /** Deactivates, then deletes, every webhook the node owns at its URL; one already gone is fine. */

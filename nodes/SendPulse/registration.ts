@@ -1,6 +1,7 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IHookFunctions, type JsonObject } from 'n8n-workflow';
 
 import { ONE_TRY, type RetryPolicy, SHARED_SECRET_CREDENTIAL, hostProblem, redactError, sha256Base64url, undoPolicy } from '../shared';
+import { whileRegistering } from '../shared/registrationFailure';
 import { baseUrl, createWebhooks, deleteWebhook, listWebhooks, type SendPulseWebhook } from './api';
 
 /**
@@ -88,12 +89,22 @@ async function remove(context: IHookFunctions, webhook: SendPulseWebhook, retry?
 	}
 }
 
+/** What a failed registration's message starts with. */
+function registering(context: IHookFunctions): string {
+	const events = selectedEvents(context);
+	return `Could not register the SendPulse webhooks${events.length > 0 ? ` (${events.join(', ')})` : ''}`;
+}
+
 /**
  * True when SendPulse holds exactly one webhook per selected event at this trigger's URL, and nothing
  * else there. Looked up at SendPulse, never trusted from static data, so a restart or a lost static-data
  * write cannot lead to duplicates.
  */
 export async function webhooksExist(context: IHookFunctions): Promise<boolean> {
+	return await whileRegistering(context, () => registering(context), async () => await lookUp(context));
+}
+
+async function lookUp(context: IHookFunctions): Promise<boolean> {
 	const wanted = selectedEvents(context);
 	const target = await registrationUrl(context);
 	let listed: SendPulseWebhook[];
@@ -118,6 +129,10 @@ export async function webhooksExist(context: IHookFunctions): Promise<boolean> {
 
 /** Brings SendPulse to one webhook per selected event at this URL: keeps what is there, adds what is missing, removes the rest. */
 export async function registerWebhooks(context: IHookFunctions): Promise<void> {
+	await whileRegistering(context, () => registering(context), async () => await register(context));
+}
+
+async function register(context: IHookFunctions): Promise<void> {
 	const wanted = selectedEvents(context);
 	if (wanted.length === 0) {
 		throw new NodeOperationError(context.getNode(), 'Select at least one event to register with SendPulse', {

@@ -12,7 +12,7 @@ import { REGISTRATION_KEY, readRegistration } from '../../nodes/OptimizelyCampai
 import { runAction, runLifecycle, type HookSetup } from '../helpers/execute';
 import { basicAuthHeader, deliver } from '../helpers/webhook';
 import type { FaultRule } from '../mocks/optimizelyApi';
-import { PRODUCTION_URL, action, at, hook, useOptimizelyMock } from './optimizelySetup';
+import { PRODUCTION_URL, action, at, credentials, hook, useOptimizelyMock } from './optimizelySetup';
 
 const trigger = new OptimizelyCampaignTrigger();
 const mock = useOptimizelyMock();
@@ -132,9 +132,13 @@ describe('Optimizely Campaign Trigger: registration', () => {
 		for (const url of ['http://n8n.example.com/webhook/x/webhook', 'https://localhost:5678/webhook/x/webhook']) {
 			const error = await rejection(create(hook(mock, {}, {}, url)));
 			expect(error).toBeInstanceOf(NodeOperationError);
-			expect(error.message).toMatch(new RegExp(`^Optimizely Campaign cannot deliver to ${url.replace(/[.?]/g, '\\$&')}: it uses`));
-			expect(error.description).toMatch(/HTTPS URL on port 443 that accepts POST requests from 193\.169\.180\.1/);
-			expect(error.description).toMatch(/Allow Insecure URL \(Testing Only\)/);
+			// n8n 2.x shows an activation error's message only, so what to do is in it.
+			expect(error.message).toMatch(
+				new RegExp(`^Could not register the Optimizely Campaign webhooks \\(open, sent\\): Optimizely Campaign cannot deliver to ${url.replace(/[.?]/g, '\\$&')}: it uses`),
+			);
+			expect(error.message).toMatch(/HTTPS URL on port 443 that accepts POST requests from 193\.169\.180\.1/);
+			expect(error.message).toMatch(/Allow Insecure URL \(Testing Only\)"\. No events arrive until the workflow is published again with this fixed\.$/);
+			expect(error.description).toBeUndefined();
 		}
 		expect(mock.requests).toHaveLength(0);
 	});
@@ -145,9 +149,30 @@ describe('Optimizely Campaign Trigger: registration', () => {
 		expect(at(mock, url)).toHaveLength(2);
 	});
 
+	it('a wrong API password stops the registration with what to do, never the password, and registers nothing', async () => {
+		const setup = hook(mock, {});
+		setup.credentials = credentials(mock, { apiPassword: 'wrong-password-5c1e' });
+		const error = await rejection(activate(setup));
+		// n8n 2.x shows the message alone ("Workflow could not be published"), so it says it all.
+		expect(error.message).toBe(
+			'Could not register the Optimizely Campaign webhooks (open, sent): Optimizely Campaign did not accept the API user and password: check the Optimizely Campaign credential. Optimizely Campaign said: Unauthorized. Nothing was left registered. No events arrive until the workflow is published again with this fixed.',
+		);
+		expect(JSON.stringify(error) + error.message).not.toContain('wrong-password-5c1e');
+		expect(mock.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+	});
+
+	it('says to listen again when the registration for a test event fails', async () => {
+		const setup = { ...hook(mock, {}), activationMode: 'manual' as const };
+		setup.credentials = credentials(mock, { apiPassword: 'wrong-password-5c1e' });
+		const error = await rejection(activate(setup));
+		expect(error.message).toMatch(/^Could not register the Optimizely Campaign webhooks \(open, sent\): .* Fix this, then listen for a test event again\.$/);
+	});
+
 	it('asks for at least one event type', async () => {
 		const error = await rejection(create(hook(mock, {}, { events: [] })));
-		expect(error.message).toBe('Choose at least one event type');
+		expect(error.message).toBe(
+			'Could not register the Optimizely Campaign webhooks: Choose at least one event type. Each event type becomes one webhook in Optimizely Campaign. No events arrive until the workflow is published again with this fixed.',
+		);
 	});
 });
 
@@ -229,9 +254,9 @@ describe('Optimizely Campaign Trigger: a create that fails half-way', () => {
 		const error = await rejection(create(hook(mock, staticData, types)));
 
 		expect(error.message).toBe(
-			'Could not register the Optimizely Campaign webhooks (open, sent, click): Optimizely Campaign refused the webhook: check the target URL (HTTPS on port 443), the event type and the authentication. Nothing was left registered.',
+			'Could not register the Optimizely Campaign webhooks (open, sent, click): Optimizely Campaign refused the webhook: check the target URL (HTTPS on port 443), the event type and the authentication. Optimizely Campaign said: The webhook limit of this client is reached. Nothing was left registered. No events arrive until the workflow is published again with this fixed.',
 		);
-		expect(error.description).toBe('Optimizely Campaign said: The webhook limit of this client is reached');
+		expect(error.description).toBeUndefined();
 		expect(at(mock)).toHaveLength(0);
 		expect(staticData[REGISTRATION_KEY]).toBeUndefined();
 		expect(calls().slice(-3)).toEqual(['GET /webhooks 200', 'POST /webhooks/:id/deactivate 200', 'DELETE /webhooks/:id 204']);
@@ -241,7 +266,7 @@ describe('Optimizely Campaign Trigger: a create that fails half-way', () => {
 		mock.inject({ fault: { kind: 'status', status: 500 }, method: 'POST', path: /activate$/, skip: 1, times: 3 });
 		const error = await rejection(create(hook(mock, {}, types)));
 		expect(error.message).toMatch(
-			/^Could not register the Optimizely Campaign webhooks \(open, sent, click\): Optimizely Campaign had a server error \(500\) while activating webhook \d+: .*Nothing was left registered\.$/,
+			/^Could not register the Optimizely Campaign webhooks \(open, sent, click\): Optimizely Campaign had a server error \(500\) while activating webhook \d+: .*Nothing was left registered\. No events arrive until the workflow is published again with this fixed\.$/,
 		);
 		expect(at(mock)).toHaveLength(0);
 	});
@@ -253,7 +278,7 @@ describe('Optimizely Campaign Trigger: a create that fails half-way', () => {
 		expect(error.message).toMatch(
 			/^Could not register the Optimizely Campaign webhooks \(open, sent, click\): .*\. Also, 1 Optimizely Campaign webhook\(s\) could not be removed: \d+ \(Optimizely Campaign had a server error \(503\) while deleting webhook \d+/,
 		);
-		expect(error.description).toMatch(/Deactivate the workflow again to retry/);
+		expect(error.message).toMatch(/Deactivate the workflow again to retry .*No events arrive until the workflow is published again with this fixed\.$/);
 		// Deactivated, at least, so nothing is delivered; the next activation adopts or removes it.
 		expect(at(mock).map((webhook) => webhook.status)).toEqual(['deactivated']);
 	});

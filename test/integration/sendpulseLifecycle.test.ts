@@ -145,10 +145,20 @@ describe('SendPulse Trigger: registration by API', () => {
 		const { setup } = trigger();
 		setup.credentials!.sendPulseApi.data.clientSecret = 'wrong-secret-51d2';
 		const error = (await publish(setup).catch((caught: unknown) => caught)) as Error;
-		expect(error.message).toContain('SendPulse refused the client ID or secret (HTTP 401)');
-		expect(error.message).toContain('Account Settings → API');
+		// n8n 2.x shows the message alone ("Workflow could not be published"), so it says it all.
+		expect(error.message).toBe(
+			'Could not register the SendPulse webhooks (open, redirect): SendPulse refused the client ID or secret (HTTP 401). SendPulse said: The client credentials are invalid. Copy both again from Account Settings → API in SendPulse. The SendPulse API credential could not get an access token, which is needed to list webhooks. No events arrive until the workflow is published again with this fixed.',
+		);
 		expect(JSON.stringify(error) + error.message).not.toContain('wrong-secret-51d2');
 		expect(api.webhooks.filter((webhook) => webhook.url === REGISTERED)).toHaveLength(0);
+	});
+
+	it('a wrong client secret while the editor listens for a test event says to listen again', async () => {
+		const { setup } = trigger();
+		setup.activationMode = 'manual';
+		setup.credentials!.sendPulseApi.data.clientSecret = 'wrong-secret-51d2';
+		const error = (await publish(setup).catch((caught: unknown) => caught)) as Error;
+		expect(error.message).toMatch(/^Could not register the SendPulse webhooks \(open, redirect\): SendPulse refused the client ID or secret .* Fix this, then listen for a test event again\.$/);
 	});
 
 	it('refuses to publish with no event selected, saying what to pick', async () => {
