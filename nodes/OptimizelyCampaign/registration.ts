@@ -6,8 +6,7 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IHookFunctions, type JsonObject } from 'n8n-workflow';
 import { randomBytes } from 'crypto';
 
-import { isTransient, publicUrlProblem, undoPolicy, vendorStatus } from '../shared';
-import { registrationFailure, whileRegistering } from '../shared/registrationFailure';
+import { isTransient, publicUrlProblem, registrationFailure, undoPolicy, vendorStatus, whileRegistering } from '../shared';
 import {
 	type RequestPolicy,
 	type RestWebhook,

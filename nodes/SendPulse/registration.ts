@@ -1,7 +1,15 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IHookFunctions, type JsonObject } from 'n8n-workflow';
 
-import { ONE_TRY, type RetryPolicy, SHARED_SECRET_CREDENTIAL, hostProblem, redactError, sha256Base64url, undoPolicy } from '../shared';
-import { whileRegistering } from '../shared/registrationFailure';
+import {
+	ONE_TRY,
+	type RetryPolicy,
+	SHARED_SECRET_CREDENTIAL,
+	hostProblem,
+	redactError,
+	sha256Base64url,
+	undoPolicy,
+	whileRegistering,
+} from '../shared';
 import { baseUrl, createWebhooks, deleteWebhook, listWebhooks, type SendPulseWebhook } from './api';
 
 /**

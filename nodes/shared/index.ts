@@ -8,6 +8,7 @@ export * from './listed';
 export * from './pipeline';
 export * from './properties';
 export * from './publicUrl';
+export * from './registrationFailure';
 export * from './responses';
 export * from './retry';
 export * from './secure';
