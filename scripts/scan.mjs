@@ -45,7 +45,7 @@ const legs = [
 
 let failed = unexpected.length > 0 || missing.length > 0;
 if (missing.length > 0) console.error(`The tarball lacks ${missing.join(', ')}: add them to "files" in package.json.`);
-if (failed) console.error(`The tarball holds files a user does not need:\n  ${unexpected.join('\n  ')}\nNarrow "files" in package.json.`);
+if (unexpected.length > 0) console.error(`The tarball holds files a user does not need:\n  ${unexpected.join('\n  ')}\nNarrow "files" in package.json.`);
 for (const { name, result } of legs) {
 	console.log(`${result.passed ? 'passed' : 'FAILED'}: ${name}${result.message ? ` (${result.message})` : ''}`);
 	if (!result.passed) {

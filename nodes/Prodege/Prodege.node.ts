@@ -190,7 +190,7 @@ async function checkStatusChange(ctx: Context, prodegeProjectId: string, next: s
 		throw configError(ctx, itemIndex, `Prodege does not know the status "${next}"`, ERROR_CODES[2012].todo);
 	}
 	const current = (await projectInfo(ctx, prodegeProjectId, itemIndex)).status;
-	if (current === undefined) return undefined;
+	if (current === undefined || current === null) return undefined;
 	const code = await refusedTransition(current, next, async () => (await quotas(ctx, prodegeProjectId, itemIndex)).length);
 	if (code !== undefined) {
 		throw configError(

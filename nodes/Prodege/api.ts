@@ -389,26 +389,34 @@ function jsonOrString<T extends ZodType>(schema: T) {
 	}, schema);
 }
 
+/**
+ * Prodege documents these fields' names but not their JSON types, and sends CPIs as text in its Real Time
+ * Pricing webhook: a number, numeric text or null is read as it comes, so that one field of another type never
+ * makes a whole answer unreadable.
+ */
+const numberOrText = z.union([z.number(), z.string()]).nullish();
+const flag = z.union([z.boolean(), z.string(), z.number()]).nullish();
+
 /** The project_info model, as documented; fields not documented are kept. */
 export const projectInfoSchema = z
 	.object({
 		prodege_project_id: numericId.optional().describe('The ID Prodege gave the project'),
-		project_id: z.union([z.string(), z.number()]).optional().describe('Your own project ID'),
+		project_id: z.union([z.string(), z.number()]).nullish().describe('Your own project ID'),
 		project_name: z.string().nullish(),
-		project_type_id: z.number().nullish(),
-		country_id: z.number().nullish(),
-		expected_ir: z.number().nullish().describe('Expected incidence rate, %'),
-		loi: z.number().nullish().describe('Expected length of interview, minutes'),
-		cpi: z.number().nullish().describe('Cost per interview'),
-		current_avg_cpi: z.number().nullish().describe('The current average cost per interview'),
-		max_cpi: z.number().nullish().describe('The highest CPI Real Time Pricing may reach'),
-		mobile_optimized: z.boolean().nullish(),
-		status: z.string().optional().describe('PENDING, LIVE, PAUSED, COMPLETE, or another status Prodege reports'),
+		project_type_id: numberOrText,
+		country_id: numberOrText,
+		expected_ir: numberOrText.describe('Expected incidence rate, %'),
+		loi: numberOrText.describe('Expected length of interview, minutes'),
+		cpi: numberOrText.describe('Cost per interview'),
+		current_avg_cpi: numberOrText.describe('The current average cost per interview'),
+		max_cpi: numberOrText.describe('The highest CPI Real Time Pricing may reach'),
+		mobile_optimized: flag,
+		status: z.string().nullish().describe('PENDING, LIVE, PAUSED, COMPLETE, or another status Prodege reports'),
 		project_url: z.string().nullish(),
-		disabled_by_cpi_reality_check: z.boolean().optional().describe('True when Real Time Pricing paused the project at its max CPI'),
-		ir_based_cpi: z.number().nullish().describe('The CPI needed to resume a project Real Time Pricing paused'),
-		current_ir_based_cpi: z.number().nullish().describe('The suggested CPI for the current incidence rate'),
-		disabled_by_max_clicks: z.boolean().nullish(),
+		disabled_by_cpi_reality_check: flag.describe('True when Real Time Pricing paused the project at its max CPI'),
+		ir_based_cpi: numberOrText.describe('The CPI needed to resume a project Real Time Pricing paused'),
+		current_ir_based_cpi: numberOrText.describe('The suggested CPI for the current incidence rate'),
+		disabled_by_max_clicks: flag,
 	})
 	.passthrough();
 
@@ -418,12 +426,12 @@ export const projectInfoAnswer = z.object({ project_info: jsonOrString(projectIn
 export const quotaSchema = z
 	.object({
 		quota_id: numericId,
-		active: z.union([z.string(), z.boolean()]).optional(),
-		number_of_respondents: z.number().nullish(),
-		calculation_type: z.number().nullish(),
+		active: flag,
+		number_of_respondents: numberOrText,
+		calculation_type: numberOrText,
 		targeting_criteria: jsonOrString(z.unknown()).optional(),
-		quota_clicks: z.number().nullish(),
-		quota_completes: z.number().nullish(),
+		quota_clicks: numberOrText,
+		quota_completes: numberOrText,
 	})
 	.passthrough();
 

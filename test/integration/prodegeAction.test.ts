@@ -276,6 +276,17 @@ describe('Prodege node: status changes checked before the call', () => {
 		expect(error.context.errorCodes).toEqual(['2015']);
 	});
 
+	it('a project_info with CPIs as text and nulls where numbers are expected is read, and the change goes through', async () => {
+		const id = api.addProject({ status: 'PAUSED' });
+		api.addQuota(id);
+		// Prodege documents these fields' names, not their JSON types.
+		api.infoOverrides = { cpi: '2.50', max_cpi: '36', loi: null, disabled_by_cpi_reality_check: null, mobile_optimized: 'true' };
+		const [info] = await run({ resource: 'project', operation: 'get', prodegeProjectId: String(id) });
+		expect(info.json).toMatchObject({ status: 'PAUSED', cpi: '2.50', max_cpi: '36', loi: null });
+		await run({ resource: 'project', operation: 'update', prodegeProjectId: String(id), updateFields: { status: 'LIVE' } });
+		expect(api.projects.get(id)?.status).toBe('LIVE');
+	});
+
 	it('PAUSED → LIVE and LIVE → COMPLETE go through', async () => {
 		const id = api.addProject({ status: 'PAUSED' });
 		api.addQuota(id);
@@ -365,8 +376,11 @@ describe('Prodege node: refusals a user can act on', () => {
 
 	it('an unknown code is shown as Prodege sent it', async () => {
 		const id = api.addProject({ status: 'LIVE' });
-		const error = await failure({ resource: 'quota', operation: 'update', prodegeProjectId: String(id), quotaId: '1', updateFields: { active: true } });
-		expect(error.message).toBe(`Prodege refused to update quota 1 of project ${id}: error 3999 (Quota not found)`);
+		const quotaId = api.addQuota(id);
+		// A code Prodege's published list does not have, with its own words.
+		api.refuseNext(9001, 'Something Prodege added later');
+		const error = await failure({ resource: 'quota', operation: 'update', prodegeProjectId: String(id), quotaId: String(quotaId), updateFields: { active: true } });
+		expect(error.message).toBe(`Prodege refused to update quota ${quotaId} of project ${id}: error 9001 (Something Prodege added later)`);
 		expect(error.description).toContain("not in Prodege's published list");
 	});
 

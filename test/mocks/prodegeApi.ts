@@ -103,6 +103,13 @@ export interface ProdegeMock {
 	rateLimitNext(times?: number): void;
 	/** The next `times` requests get this HTTP status and no Prodege body (a proxy or server fault). */
 	failNext(status: number, times?: number): void;
+	/** The next request that passes authentication is refused with this code and message, whatever it asked. */
+	refuseNext(code: number, message: string): void;
+	/**
+	 * Fields merged into every project_info answered: Prodege does not document their JSON types, so a test can
+	 * send CPIs as text, or nulls.
+	 */
+	infoOverrides: Record<string, unknown>;
 	/** Webhook deliveries made so far: the status code each got. */
 	deliveries: Array<{ kind: 'rtp' | 'status'; status: number; body: string }>;
 	/** Where the webhooks go; may be set after start. */
@@ -225,6 +232,7 @@ export async function startProdegeMock(options: ProdegeMockOptions = {}): Promis
 	const deliveries: ProdegeMock['deliveries'] = [];
 	let rateLimited = 0;
 	let failures: { status: number; times: number } | undefined;
+	let refusal: { code: number; message: string } | undefined;
 	let nextProjectId = 27293190;
 	let nextQuotaId = 880010;
 	const pendingDeliveries = new Set<Promise<void>>();
@@ -426,7 +434,7 @@ export async function startProdegeMock(options: ProdegeMockOptions = {}): Promis
 				const project = projectOf(params);
 				const { extra, ...fields } = project;
 				void extra;
-				return { project_info: JSON.stringify(fields) };
+				return { project_info: JSON.stringify({ ...fields, ...mock.infoOverrides }) };
 			},
 		},
 		'project-update-cpi': {
@@ -542,6 +550,14 @@ export async function startProdegeMock(options: ProdegeMockOptions = {}): Promis
 				rateLimited -= 1;
 				refuse(103);
 			}
+			if (refusal) {
+				const { code, message } = refusal;
+				refusal = undefined;
+				record.errorCodes = [code];
+				res.writeHead(200, { 'Content-Type': 'application/json' });
+				res.end(JSON.stringify({ return_status: { status_id: 0, message: [message], error_codes: [code] } }));
+				return;
+			}
 			reply(res, handler.handle(params), []);
 		} catch (error) {
 			if (!(error instanceof Refusal)) throw error;
@@ -560,7 +576,7 @@ export async function startProdegeMock(options: ProdegeMockOptions = {}): Promis
 	const { port } = server.address() as AddressInfo;
 	const url = `http://127.0.0.1:${port}/prodegemr`;
 
-	return {
+	const mock: ProdegeMock = {
 		url,
 		apik,
 		secretKey,
@@ -583,6 +599,10 @@ export async function startProdegeMock(options: ProdegeMockOptions = {}): Promis
 		failNext(status, times = 1) {
 			failures = { status, times };
 		},
+		refuseNext(code, message) {
+			refusal = { code, message };
+		},
+		infoOverrides: {},
 		setWebhookUrl(next) {
 			webhookUrl = next;
 		},
@@ -595,4 +615,5 @@ export async function startProdegeMock(options: ProdegeMockOptions = {}): Promis
 			});
 		},
 	};
+	return mock;
 }
