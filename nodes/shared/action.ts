@@ -66,9 +66,12 @@ export async function runEachItem(
 export function createPace(intervalMs: number): () => Promise<void> {
 	let next = 0;
 	return async () => {
-		const wait = next - Date.now();
+		// Each call takes its slot before waiting, so calls made at once still go one interval apart.
+		const slot = Math.max(Date.now(), next);
+		next = slot + intervalMs;
+		const wait = slot - Date.now();
 		if (wait > 0) await sleep(wait);
-		// From when this call goes, not when it was due: a late call does not let the next one catch up.
-		next = Date.now() + intervalMs;
+		// A wait that ran late moves the next slot on, so the next call never follows closer than the interval.
+		next = Math.max(next, Date.now() + intervalMs);
 	};
 }

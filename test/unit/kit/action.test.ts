@@ -21,3 +21,16 @@ describe('createPace', () => {
 		expect(Date.now() - before).toBeLessThan(15);
 	});
 });
+
+describe('createPace, called several times at once', () => {
+	it('lets the calls go one interval apart, in turn', async () => {
+		const pace = createPace(30);
+		const started: number[] = [];
+		await Promise.all([0, 1, 2].map(async () => {
+			await pace();
+			started.push(Date.now());
+		}));
+		started.sort((a, b) => a - b);
+		expect(started[2] - started[0]).toBeGreaterThanOrEqual(58);
+	});
+});
