@@ -49,19 +49,19 @@ const PRODEGE_SECRET = 'screenshot-prodege-secret-7d41';
  */
 const SEARCHES = perVendor(
 	{
-		personaclick: { term: 'Personaclick', finds: 'Personaclick Trigger' },
+		personaclick: { term: 'Personaclick', finds: 'Personaclick', actions: 'Import products' },
 		optimizely: {
 			term: 'Optimizely',
 			finds: 'Optimizely Campaign',
 			shot: 'node-panel-optimizely.png',
 			triggers: 'On open',
 			triggersShot: 'node-panel-optimizely-triggers.png',
-			actions: 'Get many webhooks',
+			actions: 'Send a transactional mail',
 			actionsShot: 'node-panel-optimizely-actions.png',
 		},
 		qixol: { term: 'Qixol', finds: 'Qixol Promo', triggers: 'On promotion created' },
-		sendpulse: { term: 'SendPulse', finds: 'SendPulse', triggers: 'On new SendPulse event', actions: 'Create webhooks' },
-		prodege: { term: 'Prodege', finds: 'Prodege Trigger', shot: 'node-panel-prodege.png' },
+		sendpulse: { term: 'SendPulse', finds: 'SendPulse', triggers: 'On new SendPulse event', actions: 'Send an automation 360 event' },
+		prodege: { term: 'Prodege', finds: 'Prodege', shot: 'node-panel-prodege.png', actions: 'Update the CPI of a project' },
 	},
 	'tools/screenshots.mjs (searches)',
 ).map(([, search]) => search);
