@@ -267,8 +267,14 @@ async function blocklist(ctx: IExecuteFunctions, operation: string, i: number): 
 /** No more status reads than this, whatever the wait and interval. */
 const MAX_POLLS = 600;
 
+/** Status reads are GETs, safe to repeat: a timeout or server error is tried twice more. */
+function readPolicy(options: Options): RequestPolicy {
+	return policy(options.timeout, 2);
+}
+
 /** The mail's status, read again until it is final or the wait allowed has passed. */
-async function statusOf(ctx: IExecuteFunctions, mailId: string, i: number, how: RequestPolicy, options: Options): Promise<IDataObject> {
+async function statusOf(ctx: IExecuteFunctions, mailId: string, i: number, options: Options): Promise<IDataObject> {
+	const how = readPolicy(options);
 	const wait = ctx.getNodeParameter('waitForFinalStatus', i, false) as boolean;
 	const maxWaitMs = Math.min(Math.max(Number(ctx.getNodeParameter('maxWaitSeconds', i, 60)) || 60, 1), 600) * 1000;
 	const intervalMs = Math.min(Math.max(Number(options.pollIntervalSeconds) || 5, 1), 60) * 1000;
@@ -292,10 +298,18 @@ async function transactionalMail(ctx: IExecuteFunctions, operation: string, i: n
 		const { mailId } = await sendTransactionalMail(ctx, { transactionalMailId, recipientListId, recipientId, data: attributes(ctx, i) }, how);
 		const sent = { mailId, transactionalMailId, recipientListId, recipientId };
 		const wait = ctx.getNodeParameter('waitForFinalStatus', i, false) as boolean;
-		return [wait ? { ...sent, ...(await statusOf(ctx, mailId, i, how, options)) } : sent];
+		if (!wait) return [sent];
+		try {
+			return [{ ...sent, ...(await statusOf(ctx, mailId, i, options)) }];
+		} catch (error) {
+			// The mail was accepted: an error item here would invite sending it again. Its mail ID is what Get Status needs.
+			const failure = asNodeError(ctx, error, i);
+			ctx.logger.warn(`Optimizely Campaign accepted mail ${mailId}, but its status could not be read: ${failure.message}`);
+			return [{ ...sent, final: false, statusError: failure.message }];
+		}
 	}
 	if (operation === 'getStatus') {
-		return [await statusOf(ctx, required(ctx, 'mailId', 'mail ID', i), i, how, options)];
+		return [await statusOf(ctx, required(ctx, 'mailId', 'mail ID', i), i, options)];
 	}
 	throw unsupported(ctx, operation, i);
 }

@@ -289,6 +289,36 @@ describe('Transactional Mail', () => {
 		expect(reads[0].query).toEqual({ mailId: items[0].mailId });
 	});
 
+	it('Send with Wait for Final Status: a status read that keeps failing still gives the sent mail, sent once', async () => {
+		// Each read is tried three times (two retries); all three fail.
+		mock.inject({ fault: { kind: 'status', status: 503, retryAfter: '0' }, method: 'GET', path: /^\/transactionalmail\/status$/, times: 3 });
+		const { items } = await run(send({ waitForFinalStatus: true, maxWaitSeconds: 10, options: { pollIntervalSeconds: 1 } }));
+		const sends = mock.requests.filter((request) => request.path === `/transactionalmail/${MAILING}/send`);
+		expect(sends).toHaveLength(1);
+		expect(items).toEqual([
+			{
+				mailId: expect.any(String),
+				transactionalMailId: MAILING,
+				recipientListId: LIST,
+				recipientId: 'ann@example.com',
+				final: false,
+				statusError: expect.stringMatching(/^Optimizely Campaign had a server error \(503\) while reading the status of mail /),
+			},
+		]);
+		expect(mock.mails.get(String(items[0].mailId))).toBeDefined();
+		expect(mock.requests.filter((request) => request.path === '/transactionalmail/status').map((request) => request.status)).toEqual([503, 503, 503]);
+		expect(JSON.stringify(items)).not.toContain(mock.password);
+	});
+
+	it('a status read that fails once is tried again: the GET is safe to repeat', async () => {
+		mock.mailSendMs = 0;
+		mock.inject({ fault: { kind: 'status', status: 503, retryAfter: '0' }, method: 'GET', path: /^\/transactionalmail\/status$/ });
+		const { items } = await run(send({ waitForFinalStatus: true, maxWaitSeconds: 10, options: { pollIntervalSeconds: 1 } }));
+		expect(items[0]).toMatchObject({ sendStatus: 'sent', final: true });
+		expect(items[0]).not.toHaveProperty('statusError');
+		expect(mock.requests.map((request) => request.status)).toEqual([202, 503, 200]);
+	});
+
 	it('Get Status waits no longer than Max Wait, and says the status is not final', async () => {
 		mock.mailSendMs = Number.POSITIVE_INFINITY;
 		const { items: sent } = await run(send());
