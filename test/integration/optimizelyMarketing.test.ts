@@ -365,6 +365,26 @@ describe('Transactional Mail', () => {
 		}
 	});
 
+	it('a Send that gets a 503 or no answer says the mail may have gone out, to check before sending again, and is not repeated', async () => {
+		mock.inject({ fault: { kind: 'status', status: 503 }, path: /\/send$/ });
+		const failed = await failure(send());
+		expect(failed.message).toBe(
+			`Optimizely Campaign had a server error (503) while sending transactional mail ${MAILING} to ann@example.com: it may have been carried out all the same; check in Optimizely Campaign whether the mail to ann@example.com went out before trying again`,
+		);
+		mock.inject({ fault: { kind: 'hang' }, path: /\/send$/ });
+		const timedOut = await failure(send({ options: { timeout: 300 } }));
+		expect(timedOut.message).toBe(
+			`Optimizely Campaign did not answer within 300 ms while sending transactional mail ${MAILING} to ann@example.com: it may have been carried out all the same; check in Optimizely Campaign whether the mail to ann@example.com went out before trying again`,
+		);
+		expect(calls().filter((call) => call.startsWith('POST'))).toHaveLength(2);
+	});
+
+	it('a status read that gets a 503 three times says to try again later: reading is safe to repeat', async () => {
+		mock.inject({ fault: { kind: 'status', status: 503, retryAfter: '0' }, path: /^\/transactionalmail\/status$/, times: 3 });
+		const failed = await failure({ resource: 'transactionalMail', operation: 'getStatus', mailId: 'M-1' });
+		expect(failed.message).toBe('Optimizely Campaign had a server error (503) while reading the status of mail M-1: try again later');
+	});
+
 	it('explains a list not assigned to the mailing (400), an unknown mailing and an unknown mail ID (404)', async () => {
 		expect((await failure(send({ recipientListId: '999' }))).message).toBe(
 			`Optimizely Campaign refused to send transactional mail ${MAILING}: check the recipient ID, and that recipient list 999 is assigned to this mailing`,
@@ -424,6 +444,14 @@ describe('Smart Campaign and its messages', () => {
 			`POST /smartcampaigns/${id}/stop 200`,
 			`POST /smartcampaigns/${id}/stop 409`,
 		]);
+	});
+
+	it('Start that times out says the campaign may have started, and to check its status first', async () => {
+		const { id } = mock.seedCampaign({ status: 'paused' });
+		mock.inject({ fault: { kind: 'hang' }, path: /\/start$/ });
+		expect((await failure(campaign('start', id, { options: { timeout: 300 } }))).message).toBe(
+			`Optimizely Campaign did not answer within 300 ms while starting smart campaign ${id}: it may have been carried out all the same; check its status with Smart Campaign > Get Many before trying again`,
+		);
 	});
 
 	it('a campaign picked from the list works as one given by ID; an unknown one is named in a 404', async () => {
