@@ -18,6 +18,7 @@ import {
 	type CampaignAction,
 	type NewRecipient,
 	type RequestPolicy,
+	type SmartCampaign,
 	type UpdateMode,
 	CAMPAIGN_PAGE_SIZE,
 	MAX_UNSUBSCRIBE_IDS,
@@ -364,17 +365,30 @@ export function marketingOperation(resource: string): ((ctx: IExecuteFunctions, 
 	return RESOURCES[resource];
 }
 
-/** The smart campaigns for the editor's list, a page at a time, filtered by name or ID as typed. */
+/** How many campaigns a search typed in the editor looks through: enough for any account, and still bounded. */
+export const CAMPAIGN_SEARCH_MAX = 10_000;
+
+function campaignResult(campaign: SmartCampaign): INodeListSearchResult['results'][number] {
+	return { name: `${campaign.name ?? campaign.id}${campaign.status ? ` (${campaign.status})` : ''}`, value: String(campaign.id) };
+}
+
+/**
+ * The smart campaigns for the editor's list, a page at a time. With a filter typed, every campaign (up to
+ * CAMPAIGN_SEARCH_MAX) is read and those matching the name or ID are listed: the API has no name search.
+ */
 export async function searchSmartCampaigns(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const offset = Number(paginationToken) || 0;
-	const page = await listSmartCampaigns(this, { offset, limit: CAMPAIGN_PAGE_SIZE, sort: 'name', direction: 'ASC' }, policy(undefined, 0));
+	const how = policy(undefined, 0);
 	const wanted = (filter ?? '').trim().toLowerCase();
-	const results = page
-		.map((campaign) => ({ name: `${campaign.name ?? campaign.id}${campaign.status ? ` (${campaign.status})` : ''}`, value: String(campaign.id) }))
-		.filter((result) => !wanted || result.name.toLowerCase().includes(wanted) || result.value === wanted);
-	return { results, paginationToken: page.length === CAMPAIGN_PAGE_SIZE ? String(offset + CAMPAIGN_PAGE_SIZE) : undefined };
+	if (wanted) {
+		const all = await collectSmartCampaigns(this, how, CAMPAIGN_SEARCH_MAX, { sort: 'name', direction: 'ASC' });
+		const results = all.map(campaignResult).filter((result) => result.name.toLowerCase().includes(wanted) || result.value === wanted);
+		return { results };
+	}
+	const offset = Number(paginationToken) || 0;
+	const page = await listSmartCampaigns(this, { offset, limit: CAMPAIGN_PAGE_SIZE, sort: 'name', direction: 'ASC' }, how);
+	return { results: page.map(campaignResult), paginationToken: page.length === CAMPAIGN_PAGE_SIZE ? String(offset + CAMPAIGN_PAGE_SIZE) : undefined };
 }

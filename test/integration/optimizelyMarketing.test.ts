@@ -475,6 +475,23 @@ describe('Smart Campaign and its messages', () => {
 		expect(found.paginationToken).toBeUndefined();
 	});
 
+	it('a search looks past the first page of 100: with 151 campaigns it finds the one sorted last', async () => {
+		for (let i = 0; i < 150; i++) mock.seedCampaign({ name: `Campaign ${String(i).padStart(3, '0')}`, status: 'running' });
+		const { id } = mock.seedCampaign({ name: 'Zebra winback', status: 'paused' });
+		const context = loadOptionsContext(action(mock, { resource: 'smartCampaign', operation: 'start' }), node);
+		const firstPage = await searchSmartCampaigns.call(context);
+		expect(firstPage.results).toHaveLength(100);
+		expect(firstPage.paginationToken).toBe('100');
+		mock.requests.length = 0;
+		const found = await searchSmartCampaigns.call(context, 'zebra');
+		expect(found).toEqual({ results: [{ name: 'Zebra winback (paused)', value: String(id) }] });
+		expect(mock.requests.map((request) => request.query)).toEqual([
+			{ offset: '0', limit: '100', sort: 'name', direction: 'ASC' },
+			{ offset: '100', limit: '100', sort: 'name', direction: 'ASC' },
+		]);
+		expect((await searchSmartCampaigns.call(context, String(id))).results).toEqual([{ name: 'Zebra winback (paused)', value: String(id) }]);
+	});
+
 	it('a message starts when its campaign is activated, and a 409 says what the campaign must be', async () => {
 		const { id, messages } = mock.seedCampaign({ status: 'activated', messages: [{ name: 'Welcome 1' }] });
 		const mailingId = String(messages[0].mailingId);
