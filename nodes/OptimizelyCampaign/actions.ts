@@ -215,7 +215,7 @@ export async function addManyRecipients(ctx: IExecuteFunctions): Promise<INodeEx
 
 function mediaTypeOf(ctx: IExecuteFunctions, i: number): string | undefined {
 	const mediaType = ctx.getNodeParameter('mediaType', i, 'EMAIL') as string;
-	return mediaType === 'global' ? undefined : mediaType;
+	return mediaType === 'none' ? undefined : mediaType;
 }
 
 function idList(ctx: IExecuteFunctions, name: string, label: string, i: number): string[] {

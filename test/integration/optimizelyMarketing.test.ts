@@ -211,12 +211,15 @@ describe('Unsubscribe', () => {
 		expect((await failure(recipient('add'))).message).toMatch(/it has unsubscribed; Update cannot help/);
 	});
 
-	it('Add by mail IDs: the ones the API does not know come back unsuccessful; All (Global) sends no media type', async () => {
+	it("Add by mail IDs: the ones the API does not know come back unsuccessful; None (Optimizely's Default) sends no media type and no list", async () => {
 		const sent = await run({ resource: 'transactionalMail', operation: 'send', transactionalMailId: MAILING, recipientListId: LIST, recipientId: 'ann@example.com' });
 		const mailId = String(sent.items[0].mailId);
-		const { items } = await run(unsubscribe('add', { unsubscribeBy: 'mailIds', mailIds: `${mailId},UNKNOWN-1`, mediaType: 'global' }));
-		expect(mock.requests.at(-1)?.form).toEqual({ mailIds: `${mailId},UNKNOWN-1` });
-		expect(items[0]).toMatchObject({ successfulIds: [mailId], unsuccessfulIds: ['UNKNOWN-1'] });
+		const { items } = await run(unsubscribe('add', { unsubscribeBy: 'mailIds', mailIds: `${mailId},UNKNOWN-1`, mediaType: 'none' }));
+		expect(mock.requests.at(-1)).toMatchObject({ method: 'POST', path: '/unsubscribes', form: { mailIds: `${mailId},UNKNOWN-1` } });
+		expect(mock.requests.at(-1)?.form).not.toHaveProperty('mediaType');
+		expect(mock.requests.at(-1)?.form).not.toHaveProperty('recipientListId');
+		// The item names no media type either: the node does not claim what Optimizely applied.
+		expect(items).toEqual([{ successfulIds: [mailId], unsuccessfulIds: ['UNKNOWN-1'] }]);
 	});
 
 	it('refuses more than 5,000 IDs before calling', async () => {
