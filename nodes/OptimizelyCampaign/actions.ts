@@ -64,7 +64,7 @@ function commaList(value: string): string[] {
 	return [...new Set(value.split(',').map((part) => part.trim()).filter(Boolean))];
 }
 
-/** The key/value pairs of an Attributes (or Personalisation Fields) collection, by name. */
+/** The key/value pairs of an Attributes (or Personalization Fields) collection, by name. */
 function attributes(ctx: IExecuteFunctions, i: number): Record<string, string> {
 	const raw = ctx.getNodeParameter('attributes', i, {}) as { attribute?: Array<{ name?: unknown; value?: unknown }> };
 	const data: Record<string, string> = {};
