@@ -18,6 +18,7 @@ import {
 	type CampaignAction,
 	type NewRecipient,
 	type RequestPolicy,
+	type SmartCampaign,
 	type UpdateMode,
 	CAMPAIGN_PAGE_SIZE,
 	MAX_UNSUBSCRIBE_IDS,
@@ -63,7 +64,7 @@ function commaList(value: string): string[] {
 	return [...new Set(value.split(',').map((part) => part.trim()).filter(Boolean))];
 }
 
-/** The key/value pairs of an Attributes (or Personalisation Fields) collection, by name. */
+/** The key/value pairs of an Attributes (or Personalization Fields) collection, by name. */
 function attributes(ctx: IExecuteFunctions, i: number): Record<string, string> {
 	const raw = ctx.getNodeParameter('attributes', i, {}) as { attribute?: Array<{ name?: unknown; value?: unknown }> };
 	const data: Record<string, string> = {};
@@ -214,7 +215,7 @@ export async function addManyRecipients(ctx: IExecuteFunctions): Promise<INodeEx
 
 function mediaTypeOf(ctx: IExecuteFunctions, i: number): string | undefined {
 	const mediaType = ctx.getNodeParameter('mediaType', i, 'EMAIL') as string;
-	return mediaType === 'global' ? undefined : mediaType;
+	return mediaType === 'none' ? undefined : mediaType;
 }
 
 function idList(ctx: IExecuteFunctions, name: string, label: string, i: number): string[] {
@@ -267,8 +268,14 @@ async function blocklist(ctx: IExecuteFunctions, operation: string, i: number): 
 /** No more status reads than this, whatever the wait and interval. */
 const MAX_POLLS = 600;
 
+/** Status reads are GETs, safe to repeat: a timeout or server error is tried twice more. */
+function readPolicy(options: Options): RequestPolicy {
+	return policy(options.timeout, 2);
+}
+
 /** The mail's status, read again until it is final or the wait allowed has passed. */
-async function statusOf(ctx: IExecuteFunctions, mailId: string, i: number, how: RequestPolicy, options: Options): Promise<IDataObject> {
+async function statusOf(ctx: IExecuteFunctions, mailId: string, i: number, options: Options): Promise<IDataObject> {
+	const how = readPolicy(options);
 	const wait = ctx.getNodeParameter('waitForFinalStatus', i, false) as boolean;
 	const maxWaitMs = Math.min(Math.max(Number(ctx.getNodeParameter('maxWaitSeconds', i, 60)) || 60, 1), 600) * 1000;
 	const intervalMs = Math.min(Math.max(Number(options.pollIntervalSeconds) || 5, 1), 60) * 1000;
@@ -292,10 +299,18 @@ async function transactionalMail(ctx: IExecuteFunctions, operation: string, i: n
 		const { mailId } = await sendTransactionalMail(ctx, { transactionalMailId, recipientListId, recipientId, data: attributes(ctx, i) }, how);
 		const sent = { mailId, transactionalMailId, recipientListId, recipientId };
 		const wait = ctx.getNodeParameter('waitForFinalStatus', i, false) as boolean;
-		return [wait ? { ...sent, ...(await statusOf(ctx, mailId, i, how, options)) } : sent];
+		if (!wait) return [sent];
+		try {
+			return [{ ...sent, ...(await statusOf(ctx, mailId, i, options)) }];
+		} catch (error) {
+			// The mail was accepted: an error item here would invite sending it again. Its mail ID is what Get Status needs.
+			const failure = asNodeError(ctx, error, i);
+			ctx.logger.warn(`Optimizely Campaign accepted mail ${mailId}, but its status could not be read: ${failure.message}`);
+			return [{ ...sent, final: false, statusError: failure.message }];
+		}
 	}
 	if (operation === 'getStatus') {
-		return [await statusOf(ctx, required(ctx, 'mailId', 'mail ID', i), i, how, options)];
+		return [await statusOf(ctx, required(ctx, 'mailId', 'mail ID', i), i, options)];
 	}
 	throw unsupported(ctx, operation, i);
 }
@@ -350,17 +365,30 @@ export function marketingOperation(resource: string): ((ctx: IExecuteFunctions, 
 	return RESOURCES[resource];
 }
 
-/** The smart campaigns for the editor's list, a page at a time, filtered by name or ID as typed. */
+/** How many campaigns a search typed in the editor looks through: enough for any account, and still bounded. */
+export const CAMPAIGN_SEARCH_MAX = 10_000;
+
+function campaignResult(campaign: SmartCampaign): INodeListSearchResult['results'][number] {
+	return { name: `${campaign.name ?? campaign.id}${campaign.status ? ` (${campaign.status})` : ''}`, value: String(campaign.id) };
+}
+
+/**
+ * The smart campaigns for the editor's list, a page at a time. With a filter typed, every campaign (up to
+ * CAMPAIGN_SEARCH_MAX) is read and those matching the name or ID are listed: the API has no name search.
+ */
 export async function searchSmartCampaigns(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const offset = Number(paginationToken) || 0;
-	const page = await listSmartCampaigns(this, { offset, limit: CAMPAIGN_PAGE_SIZE, sort: 'name', direction: 'ASC' }, policy(undefined, 0));
+	const how = policy(undefined, 0);
 	const wanted = (filter ?? '').trim().toLowerCase();
-	const results = page
-		.map((campaign) => ({ name: `${campaign.name ?? campaign.id}${campaign.status ? ` (${campaign.status})` : ''}`, value: String(campaign.id) }))
-		.filter((result) => !wanted || result.name.toLowerCase().includes(wanted) || result.value === wanted);
-	return { results, paginationToken: page.length === CAMPAIGN_PAGE_SIZE ? String(offset + CAMPAIGN_PAGE_SIZE) : undefined };
+	if (wanted) {
+		const all = await collectSmartCampaigns(this, how, CAMPAIGN_SEARCH_MAX, { sort: 'name', direction: 'ASC' });
+		const results = all.map(campaignResult).filter((result) => result.name.toLowerCase().includes(wanted) || result.value === wanted);
+		return { results };
+	}
+	const offset = Number(paginationToken) || 0;
+	const page = await listSmartCampaigns(this, { offset, limit: CAMPAIGN_PAGE_SIZE, sort: 'name', direction: 'ASC' }, how);
+	return { results: page.map(campaignResult), paginationToken: page.length === CAMPAIGN_PAGE_SIZE ? String(offset + CAMPAIGN_PAGE_SIZE) : undefined };
 }

@@ -195,6 +195,11 @@ interface Subject {
 	notFound: string;
 	/** What a refusal (400, 409, another 4xx) means, from its status and the vendor's words; undefined for the generic text. */
 	refused?: (status: number | undefined, vendorMessage: string | undefined) => string | undefined;
+	/**
+	 * For a call not safe to repeat (a send, an add, a start): how to check whether it was carried out. A
+	 * timeout, dropped connection or server error may come after Optimizely acted, so "try again" would not do.
+	 */
+	check?: string;
 }
 
 interface ApiCall<T> {
@@ -251,6 +256,11 @@ function refusalMessage(call: ApiCall<unknown>, conn: Connection, failure: Vendo
 	}
 }
 
+/** What to do after a failure that may have come after Optimizely acted. */
+function afterwards(call: ApiCall<unknown>, retry: string): string {
+	return call.subject?.check ? `it may have been carried out all the same; ${call.subject.check} before trying again` : retry;
+}
+
 /** What each failure of this call says; `issue` is why a success could not be read. */
 function failureTexts(call: ApiCall<unknown>, conn: Connection, how: RequestPolicy, issue?: ZodIssue): FailureTexts {
 	const unauthorized = () => ({
@@ -276,18 +286,18 @@ function failureTexts(call: ApiCall<unknown>, conn: Connection, how: RequestPoli
 			return { message: `${VENDOR} is rate limiting this API user${wait}: try again later` };
 		},
 		serverError: (failure) => ({
-			message: `${VENDOR} had a server error (${failure.status}) while ${doing(call)}: try again later`,
+			message: `${VENDOR} had a server error (${failure.status}) while ${doing(call)}: ${afterwards(call, 'try again later')}`,
 		}),
 		unreadable: (failure) => ({
 			message: `${VENDOR} answered ${failure.status} while ${doing(call)}, with a body this node cannot read`,
 			description: `${issue ? `${issue.path.join('.') || '(body)'}: ${issue.message}. ` : ''}Try again; if it persists, the API may have changed.`,
 		}),
 		timeout: (failure) => ({
-			message: `${VENDOR} did not answer within ${how.timeoutMs} ms while ${doing(call)}: try again later`,
+			message: `${VENDOR} did not answer within ${how.timeoutMs} ms while ${doing(call)}: ${afterwards(call, 'try again later')}`,
 			description: failure.clues,
 		}),
 		unreachable: (failure) => ({
-			message: `Could not reach ${VENDOR} at ${conn.baseUrl} while ${doing(call)}: the connection failed or was dropped; check the base URL and the network, then try again`,
+			message: `Could not reach ${VENDOR} at ${conn.baseUrl} while ${doing(call)}: the connection failed or was dropped; ${afterwards(call, 'check the base URL and the network, then try again')}`,
 			description: failure.clues,
 		}),
 	};
@@ -649,6 +659,7 @@ export async function addRecipient(
 		{
 			subject: {
 				doing: `adding recipient ${recipient.recipientId} to recipient list ${listId}`,
+				check: `check with Recipient > Get whether recipient ${recipient.recipientId} is in the list`,
 				notFound: `Recipient list ${listId} was not found: check the recipient list ID`,
 				refused: (status, words) =>
 					status === 409
@@ -681,6 +692,7 @@ export async function addRecipients(
 		{
 			subject: {
 				doing: `adding ${request.recipients.length} recipients to recipient list ${listId}`,
+				check: 'check with Recipient > Get whether the recipients are in the list',
 				notFound: `Recipient list ${listId} was not found: check the recipient list ID`,
 				refused: (status) =>
 					status === 409
@@ -776,6 +788,7 @@ export async function addUnsubscribes(
 		{
 			subject: {
 				doing: `unsubscribing ${request.ids.length} ${what}`,
+				check: 'check the unsubscribe list in Optimizely Campaign',
 				notFound: request.recipientListId
 					? `Recipient list ${request.recipientListId} was not found: check the recipient list ID`
 					: `${VENDOR} found nothing to unsubscribe: check the ${what}`,
@@ -869,6 +882,7 @@ export async function sendTransactionalMail(
 		{
 			subject: {
 				doing: `sending transactional mail ${mailingId} to ${request.recipientId}`,
+				check: `check in Optimizely Campaign whether the mail to ${request.recipientId} went out`,
 				notFound: `Transactional mail ${mailingId} was not found for this client: check the transactional mail ID`,
 				refused: (status) =>
 					status === 400
@@ -982,6 +996,7 @@ export async function switchSmartCampaign(
 		{
 			subject: {
 				doing: `${VERB[action]} smart campaign ${campaignId}`,
+				check: 'check its status with Smart Campaign > Get Many',
 				notFound: `Smart campaign ${campaignId} was not found for this client: check the ID, or pick the campaign from the list`,
 				refused: (status) => (status === 409 ? `Smart campaign ${campaignId} ${CAMPAIGN_CONFLICT[action]}; Get Many shows its status` : undefined),
 			},
@@ -1004,6 +1019,7 @@ export async function switchSmartCampaignMessage(
 		{
 			subject: {
 				doing: `${VERB[action]} message ${ref.mailingId} of smart campaign ${ref.campaignId}`,
+				check: 'check the status of the smart campaign and its message in Optimizely Campaign',
 				notFound: `Message ${ref.mailingId} was not found in smart campaign ${ref.campaignId}: check both IDs`,
 				refused: (status) =>
 					status === 409 ? `Message ${ref.mailingId} ${MESSAGE_CONFLICT[action]}; Smart Campaign > Get Many shows the campaign's status` : undefined,

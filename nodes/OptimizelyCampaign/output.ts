@@ -37,7 +37,11 @@ const sent = z.object({
 	recipientListId: listId,
 	recipientId: z.string(),
 	sendStatus: z.string().optional().describe('With Wait for Final Status: the last status read'),
-	final: z.boolean().optional(),
+	final: z.boolean().optional().describe('With Wait for Final Status: whether the status changes no more; false when it could not be read'),
+	statusError: z
+		.string()
+		.optional()
+		.describe('With Wait for Final Status: why the status could not be read after the mail was accepted; the mail was sent, read its status with Get Status'),
 });
 const campaign = z.union([smartCampaignSchema, z.object({ id: z.string() })]);
 const message = messageNodeSchema.and(z.object({ campaignId: z.string(), mailingId: z.union([z.string(), z.number()]) }));

@@ -211,12 +211,15 @@ describe('Unsubscribe', () => {
 		expect((await failure(recipient('add'))).message).toMatch(/it has unsubscribed; Update cannot help/);
 	});
 
-	it('Add by mail IDs: the ones the API does not know come back unsuccessful; All (Global) sends no media type', async () => {
+	it("Add by mail IDs: the ones the API does not know come back unsuccessful; None (Optimizely's Default) sends no media type and no list", async () => {
 		const sent = await run({ resource: 'transactionalMail', operation: 'send', transactionalMailId: MAILING, recipientListId: LIST, recipientId: 'ann@example.com' });
 		const mailId = String(sent.items[0].mailId);
-		const { items } = await run(unsubscribe('add', { unsubscribeBy: 'mailIds', mailIds: `${mailId},UNKNOWN-1`, mediaType: 'global' }));
-		expect(mock.requests.at(-1)?.form).toEqual({ mailIds: `${mailId},UNKNOWN-1` });
-		expect(items[0]).toMatchObject({ successfulIds: [mailId], unsuccessfulIds: ['UNKNOWN-1'] });
+		const { items } = await run(unsubscribe('add', { unsubscribeBy: 'mailIds', mailIds: `${mailId},UNKNOWN-1`, mediaType: 'none' }));
+		expect(mock.requests.at(-1)).toMatchObject({ method: 'POST', path: '/unsubscribes', form: { mailIds: `${mailId},UNKNOWN-1` } });
+		expect(mock.requests.at(-1)?.form).not.toHaveProperty('mediaType');
+		expect(mock.requests.at(-1)?.form).not.toHaveProperty('recipientListId');
+		// The item names no media type either: the node does not claim what Optimizely applied.
+		expect(items).toEqual([{ successfulIds: [mailId], unsuccessfulIds: ['UNKNOWN-1'] }]);
 	});
 
 	it('refuses more than 5,000 IDs before calling', async () => {
@@ -289,6 +292,36 @@ describe('Transactional Mail', () => {
 		expect(reads[0].query).toEqual({ mailId: items[0].mailId });
 	});
 
+	it('Send with Wait for Final Status: a status read that keeps failing still gives the sent mail, sent once', async () => {
+		// Each read is tried three times (two retries); all three fail.
+		mock.inject({ fault: { kind: 'status', status: 503, retryAfter: '0' }, method: 'GET', path: /^\/transactionalmail\/status$/, times: 3 });
+		const { items } = await run(send({ waitForFinalStatus: true, maxWaitSeconds: 10, options: { pollIntervalSeconds: 1 } }));
+		const sends = mock.requests.filter((request) => request.path === `/transactionalmail/${MAILING}/send`);
+		expect(sends).toHaveLength(1);
+		expect(items).toEqual([
+			{
+				mailId: expect.any(String),
+				transactionalMailId: MAILING,
+				recipientListId: LIST,
+				recipientId: 'ann@example.com',
+				final: false,
+				statusError: expect.stringMatching(/^Optimizely Campaign had a server error \(503\) while reading the status of mail /),
+			},
+		]);
+		expect(mock.mails.get(String(items[0].mailId))).toBeDefined();
+		expect(mock.requests.filter((request) => request.path === '/transactionalmail/status').map((request) => request.status)).toEqual([503, 503, 503]);
+		expect(JSON.stringify(items)).not.toContain(mock.password);
+	});
+
+	it('a status read that fails once is tried again: the GET is safe to repeat', async () => {
+		mock.mailSendMs = 0;
+		mock.inject({ fault: { kind: 'status', status: 503, retryAfter: '0' }, method: 'GET', path: /^\/transactionalmail\/status$/ });
+		const { items } = await run(send({ waitForFinalStatus: true, maxWaitSeconds: 10, options: { pollIntervalSeconds: 1 } }));
+		expect(items[0]).toMatchObject({ sendStatus: 'sent', final: true });
+		expect(items[0]).not.toHaveProperty('statusError');
+		expect(mock.requests.map((request) => request.status)).toEqual([202, 503, 200]);
+	});
+
 	it('Get Status waits no longer than Max Wait, and says the status is not final', async () => {
 		mock.mailSendMs = Number.POSITIVE_INFINITY;
 		const { items: sent } = await run(send());
@@ -333,6 +366,26 @@ describe('Transactional Mail', () => {
 		} finally {
 			await new Promise<void>((resolve) => target.close(() => resolve()));
 		}
+	});
+
+	it('a Send that gets a 503 or no answer says the mail may have gone out, to check before sending again, and is not repeated', async () => {
+		mock.inject({ fault: { kind: 'status', status: 503 }, path: /\/send$/ });
+		const failed = await failure(send());
+		expect(failed.message).toBe(
+			`Optimizely Campaign had a server error (503) while sending transactional mail ${MAILING} to ann@example.com: it may have been carried out all the same; check in Optimizely Campaign whether the mail to ann@example.com went out before trying again`,
+		);
+		mock.inject({ fault: { kind: 'hang' }, path: /\/send$/ });
+		const timedOut = await failure(send({ options: { timeout: 300 } }));
+		expect(timedOut.message).toBe(
+			`Optimizely Campaign did not answer within 300 ms while sending transactional mail ${MAILING} to ann@example.com: it may have been carried out all the same; check in Optimizely Campaign whether the mail to ann@example.com went out before trying again`,
+		);
+		expect(calls().filter((call) => call.startsWith('POST'))).toHaveLength(2);
+	});
+
+	it('a status read that gets a 503 three times says to try again later: reading is safe to repeat', async () => {
+		mock.inject({ fault: { kind: 'status', status: 503, retryAfter: '0' }, path: /^\/transactionalmail\/status$/, times: 3 });
+		const failed = await failure({ resource: 'transactionalMail', operation: 'getStatus', mailId: 'M-1' });
+		expect(failed.message).toBe('Optimizely Campaign had a server error (503) while reading the status of mail M-1: try again later');
 	});
 
 	it('explains a list not assigned to the mailing (400), an unknown mailing and an unknown mail ID (404)', async () => {
@@ -396,6 +449,14 @@ describe('Smart Campaign and its messages', () => {
 		]);
 	});
 
+	it('Start that times out says the campaign may have started, and to check its status first', async () => {
+		const { id } = mock.seedCampaign({ status: 'paused' });
+		mock.inject({ fault: { kind: 'hang' }, path: /\/start$/ });
+		expect((await failure(campaign('start', id, { options: { timeout: 300 } }))).message).toBe(
+			`Optimizely Campaign did not answer within 300 ms while starting smart campaign ${id}: it may have been carried out all the same; check its status with Smart Campaign > Get Many before trying again`,
+		);
+	});
+
 	it('a campaign picked from the list works as one given by ID; an unknown one is named in a 404', async () => {
 		const { id } = mock.seedCampaign({ status: 'paused' });
 		const picked = await run({ resource: 'smartCampaign', operation: 'start', campaignId: { __rl: true, mode: 'list', value: String(id), cachedResultName: 'x' } });
@@ -415,6 +476,23 @@ describe('Smart Campaign and its messages', () => {
 		const found = await searchSmartCampaigns.call(context, 'winb');
 		expect(found.results).toEqual([{ name: 'Winback (paused)', value: expect.any(String) }]);
 		expect(found.paginationToken).toBeUndefined();
+	});
+
+	it('a search looks past the first page of 100: with 151 campaigns it finds the one sorted last', async () => {
+		for (let i = 0; i < 150; i++) mock.seedCampaign({ name: `Campaign ${String(i).padStart(3, '0')}`, status: 'running' });
+		const { id } = mock.seedCampaign({ name: 'Zebra winback', status: 'paused' });
+		const context = loadOptionsContext(action(mock, { resource: 'smartCampaign', operation: 'start' }), node);
+		const firstPage = await searchSmartCampaigns.call(context);
+		expect(firstPage.results).toHaveLength(100);
+		expect(firstPage.paginationToken).toBe('100');
+		mock.requests.length = 0;
+		const found = await searchSmartCampaigns.call(context, 'zebra');
+		expect(found).toEqual({ results: [{ name: 'Zebra winback (paused)', value: String(id) }] });
+		expect(mock.requests.map((request) => request.query)).toEqual([
+			{ offset: '0', limit: '100', sort: 'name', direction: 'ASC' },
+			{ offset: '100', limit: '100', sort: 'name', direction: 'ASC' },
+		]);
+		expect((await searchSmartCampaigns.call(context, String(id))).results).toEqual([{ name: 'Zebra winback (paused)', value: String(id) }]);
 	});
 
 	it('a message starts when its campaign is activated, and a 409 says what the campaign must be', async () => {

@@ -228,7 +228,7 @@ export class OptimizelyMock {
 	/** Recipients by list, then by recipient id. */
 	readonly recipientLists = new Map<string, Map<string, StoredRecipient>>();
 	readonly blocklist: Array<{ pattern: string; reason?: string; created: string }> = [];
-	/** "recipientId|mediaType|listId", mediaType GLOBAL and listId "" when not given. */
+	/** "recipientId|mediaType|listId", each "" when not given (what Optimizely applies then is not documented). */
 	readonly unsubscribes = new Set<string>();
 	/** Bounces per address, for the bounce limit. */
 	readonly bounces = new Map<string, number>();
@@ -688,7 +688,7 @@ export class OptimizelyMock {
 	private unsubscribed(recipientId: string, listId: string): boolean {
 		return [...this.unsubscribes].some((key) => {
 			const [id, mediaType, list] = key.split('|');
-			return id === recipientId && ['GLOBAL', 'EMAIL'].includes(mediaType) && (list === '' || list === listId);
+			return id === recipientId && mediaType === 'EMAIL' && (list === '' || list === listId);
 		});
 	}
 
@@ -795,7 +795,7 @@ export class OptimizelyMock {
 		const mailIds = this.ids(form, params, 'mailIds');
 		if (recipientIds.length + mailIds.length === 0) return problem(400, 'recipientIds or mailIds is required');
 		if (recipientIds.length + mailIds.length > 5000) return problem(400, 'At most 5000 IDs at a time');
-		const mediaType = form.mediaType ?? 'GLOBAL';
+		const mediaType = form.mediaType ?? '';
 		if (form.mediaType !== undefined && !MEDIA_TYPES.includes(mediaType)) return problem(400, `Unknown media type ${mediaType}`);
 		const listId = form.recipientListId ?? '';
 		const successfulIds: string[] = [];
@@ -819,7 +819,7 @@ export class OptimizelyMock {
 	private resubscribe(query: Record<string, string>): Answer {
 		const ids = (query.recipientIds ?? '').split(',').map((id) => id.trim()).filter(Boolean);
 		if (ids.length === 0) return problem(400, 'recipientIds is required');
-		const mediaType = query.mediaType ?? 'GLOBAL';
+		const mediaType = query.mediaType ?? '';
 		const listId = query.recipientListId ?? '';
 		const keys = ids.map((id) => `${id}|${mediaType}|${listId}`).filter((key) => this.unsubscribes.has(key));
 		if (keys.length === 0) return problem(404, `No unsubscribe found for ${ids.join(', ')}`);

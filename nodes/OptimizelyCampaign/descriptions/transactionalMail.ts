@@ -19,7 +19,7 @@ export const transactionalMailOperations: INodeProperties[] = [
 			{
 				name: 'Send',
 				value: 'send',
-				description: 'Send a transactional mail to one recipient, with personalisation fields',
+				description: 'Send a transactional mail to one recipient, with personalization fields',
 				action: 'Send a transactional mail',
 			},
 		],
@@ -59,7 +59,7 @@ export const transactionalMailFields: INodeProperties[] = [
 		description: 'The email address (or phone number for SMS). When the list\'s ID field is not the address, also set the "email" field below.',
 	},
 	{
-		displayName: 'Personalisation Fields',
+		displayName: 'Personalization Fields',
 		name: 'attributes',
 		type: 'fixedCollection',
 		typeOptions: { multipleValues: true },

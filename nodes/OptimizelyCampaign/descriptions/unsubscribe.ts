@@ -70,10 +70,10 @@ export const unsubscribeFields: INodeProperties[] = [
 		name: 'mediaType',
 		type: 'options',
 		options: [
-			{ name: 'All (Global)', value: 'global', description: 'Send no media type: the API applies its default' },
 			{ name: 'Email', value: 'EMAIL' },
 			{ name: 'Fax', value: 'FAX' },
 			{ name: 'Letter', value: 'LETTER' },
+			{ name: "None (Optimizely's Default)", value: 'none', description: 'Send no media type: what it then applies to is up to Optimizely' },
 			{ name: 'Print', value: 'PRINT' },
 			{ name: 'Push', value: 'PUSH' },
 			{ name: 'SMS', value: 'SMS' },
