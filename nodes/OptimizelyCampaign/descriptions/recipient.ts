@@ -36,7 +36,7 @@ export const recipientFields: INodeProperties[] = [
 		default: '',
 		placeholder: '200000001',
 		displayOptions: { show: { resource: ['recipient'] } },
-		description: 'The ID of the recipient list, a number. In Optimizely Campaign, Administration > API Overview shows the recipient lists with their IDs.',
+		description: 'The ID of the recipient list, a number, as Optimizely Campaign shows it for the list',
 	},
 	{
 		displayName: 'Recipient ID',
