@@ -352,6 +352,14 @@ describe('Personaclick node: refusals and rate limits', () => {
 		await expect(run(productFields('p1'))).rejects.toThrow('Personaclick refused to import products (HTTP 400)');
 	});
 
+	it('a 404 on an import points at the Base URL, not at a segment', async () => {
+		api.failNext({ status: 404, pathPrefix: '/import/' });
+		const output = await run(productFields('p1'), undefined, { continueOnFail: true });
+		expect(output[0].json).toMatchObject({ error: 'Personaclick found nothing to import products (HTTP 404)', status: 404 });
+		expect(String(output[0].json.description)).toMatch(/Check the Base URL in the credential \(http:\/\/127\.0\.0\.1:\d+\)/);
+		expect(String(output[0].json.description)).not.toMatch(/segment/i);
+	});
+
 	it('a token in the Notify URL never reaches an error', async () => {
 		api.failNext({ status: 500, pathPrefix: '/import/', body: { message: 'could not queue https://n8n.example.com/x?token=very-secret-token' } });
 		const output = await run({ ...productFields('p1'), notifyUrl: 'https://n8n.example.com/x?token=very-secret-token' }, undefined, { continueOnFail: true });
@@ -415,6 +423,6 @@ describe('Personaclick node: Segment', () => {
 			['Personaclick refused to add a contact to segment 201 (HTTP 403)', 403, { item: 1 }],
 			['ok', undefined, { item: 2 }],
 		]);
-		expect(output[0].json.description).toMatch(/pick it from the list/);
+		expect(output[0].json.description).toMatch(/Segment 999 may not exist in this shop: pick it from the list/);
 	});
 });
