@@ -348,6 +348,8 @@ describe('Personaclick node: refusals and rate limits', () => {
 			expect(item.json).toMatchObject({ error: 'Personaclick refused to import products (HTTP 400)', status: 400 });
 			expect(String(item.json.description)).toMatch(/shop ID or shop secret is wrong/);
 		}
+		// The mock quotes the secret it was sent; the node redacts it, keeping the rest of the answer.
+		expect(output[0].json.body).toEqual({ message: expect.stringContaining(`Invalid shop_id or shop_secret: ${api.shopId} / `) });
 		expect(JSON.stringify(output)).not.toContain('wrong-secret-value-123');
 		await expect(run(productFields('p1'))).rejects.toThrow('Personaclick refused to import products (HTTP 400)');
 	});
