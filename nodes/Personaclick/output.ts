@@ -4,12 +4,16 @@ import type { OutputSchemas } from '../shared/items';
 import { segmentSchema } from './api';
 import { personaclickItemSchema } from './events';
 
-/** One import request Personaclick queued (see imports.ts): one item per request, paired with its input items. */
-const queued = z.object({
+/** The import call an item is about. */
+const call = z.object({
 	resource: z.string().describe('product, category or audience'),
-	operation: z.string().describe('The node operation that sent it'),
+	operation: z.string().describe('The node operation'),
 	method: z.string().describe('The HTTP method, which is the import mode: PUT, PATCH, DELETE or POST'),
-	endpoint: z.string().describe('The API path called, such as /import/products'),
+	endpoint: z.string().describe('The API path, such as /import/products'),
+});
+
+/** One import request Personaclick queued (see imports.ts): one item per request, paired with its input items. */
+const queued = call.extend({
 	queued: z.literal(true).describe('Personaclick accepted the request and queued the job'),
 	records: z.number().describe('How many records the request carried'),
 	batch: z.number().describe('Which request of this run it was, from 1'),
@@ -20,11 +24,7 @@ const queued = z.object({
 });
 
 /** An input item whose list was empty: nothing was sent for it. */
-const skipped = z.object({
-	resource: z.string().describe('product, category or audience'),
-	operation: z.string().describe('The node operation'),
-	method: z.string().describe('The HTTP method it would have used'),
-	endpoint: z.string().describe('The API path it would have called'),
+const skipped = call.extend({
 	queued: z.literal(false).describe('Nothing was sent for this input item'),
 	records: z.literal(0).describe('The input item’s list was empty'),
 	reason: z.string().describe('Why nothing was sent'),
