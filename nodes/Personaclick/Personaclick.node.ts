@@ -6,6 +6,7 @@ import {
 	type ILoadOptionsFunctions,
 	type INodeExecutionData,
 	type INodeListSearchResult,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
@@ -25,6 +26,19 @@ const IMPORTS: Readonly<Record<string, ImportOperation>> = {
 	'audience:import': 'audienceImport',
 	'audience:importSuppressed': 'suppressedImport',
 };
+
+/** The Segment field, picked from a list (every segment, or static ones only) or given by ID. */
+const segmentLocator = (searchListMethod: 'searchSegments' | 'searchStaticSegments'): INodeProperties => ({
+	displayName: 'Segment',
+	name: 'segment',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	modes: [
+		{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod, searchable: true } },
+		{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '42' },
+	],
+});
 
 export class Personaclick implements INodeType {
 	description: INodeTypeDescription = {
@@ -145,49 +159,25 @@ export class Personaclick implements INodeType {
 				name: 'audienceTarget',
 				type: 'options',
 				options: [
-					{ name: 'General List', value: 'all', description: 'The shop’s contacts, in no segment' },
+					{ name: 'General List', value: 'all', description: 'The shop’s contacts, not added to any segment' },
 					{ name: 'Static Segment', value: 'segment', description: 'The shop’s contacts, and a static segment' },
 				],
 				default: 'all',
 				displayOptions: { show: { resource: ['audience'], operation: ['import'] } },
 			},
 			{
-				displayName: 'Segment',
-				name: 'segment',
-				type: 'resourceLocator',
-				default: { mode: 'list', value: '' },
-				required: true,
+				...segmentLocator('searchStaticSegments'),
 				description: 'A static segment: contacts can be added to those only',
 				displayOptions: { show: { resource: ['audience'], operation: ['import'], audienceTarget: ['segment'] } },
-				modes: [
-					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchStaticSegments', searchable: true } },
-					{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '42' },
-				],
 			},
 			{
-				displayName: 'Segment',
-				name: 'segment',
-				type: 'resourceLocator',
-				default: { mode: 'list', value: '' },
-				required: true,
+				...segmentLocator('searchStaticSegments'),
 				description: 'A static segment: contacts can be added to and removed from those only',
 				displayOptions: { show: { resource: ['segment'], operation: ['addContact', 'removeContact'] } },
-				modes: [
-					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchStaticSegments', searchable: true } },
-					{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '42' },
-				],
 			},
 			{
-				displayName: 'Segment',
-				name: 'segment',
-				type: 'resourceLocator',
-				default: { mode: 'list', value: '' },
-				required: true,
+				...segmentLocator('searchSegments'),
 				displayOptions: { show: { resource: ['segment'], operation: ['checkContact'] } },
-				modes: [
-					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchSegments', searchable: true } },
-					{ displayName: 'By ID', name: 'id', type: 'string', placeholder: '42' },
-				],
 			},
 			{
 				displayName: 'Contact By',

@@ -65,8 +65,8 @@ export interface PersonaclickCall {
 	itemIndex?: number;
 }
 
-/** What each failure says when trying to do `action`. */
-function failureTexts(action: string, baseUrl: string): FailureTexts {
+/** What each failure says when trying to do `action`; `segmentId` for the calls that name a segment. */
+function failureTexts(action: string, baseUrl: string, segmentId?: string): FailureTexts {
 	const unreachable = (failure: VendorFailure) => ({
 		message: `Could not reach ${VENDOR} at ${baseUrl} to ${action}`,
 		description: `${failure.network ? `The connection failed (${failure.network}). ` : ''}Check the credential's Base URL and that n8n can reach it, then try again.`,
@@ -88,7 +88,9 @@ function failureTexts(action: string, baseUrl: string): FailureTexts {
 		}),
 		notFound: () => ({
 			message: `${VENDOR} found nothing to ${action} (HTTP 404)`,
-			description: 'The segment ID may not exist in this shop: pick it from the list. If every call says this, check the Base URL in the credential.',
+			description: segmentId
+				? `Segment ${segmentId} may not exist in this shop: pick it from the list. If every call says this, check the Base URL in the credential.`
+				: `Check the Base URL in the credential (${baseUrl}): it should be the Personaclick API, ${DEFAULT_BASE_URL}. Then check the Shop ID.`,
 		}),
 		rateLimited: (failure) => ({
 			message: `${VENDOR} is rate-limiting this shop (HTTP 429) while trying to ${action}`,
@@ -154,13 +156,14 @@ export async function personaclickRequest(ctx: ApiContext, call: PersonaclickCal
 		} catch (thrown) {
 			failure = readThrown(thrown, read);
 		}
-		return { failure, error: apiError(ctx, failure, call.action, conn.baseUrl, call.itemIndex) };
+		const segmentId = call.form?.segment_id ?? call.qs?.segment_id;
+		return { failure, error: apiError(ctx, failure, call.action, conn.baseUrl, call.itemIndex, segmentId === undefined ? undefined : String(segmentId)) };
 	};
 	return await withRetries(attempt, call.retry, (error, wait) => ctx.logger.debug(`${VENDOR}: ${error.message}; trying again in ${wait} ms`));
 }
 
-function apiError(ctx: ApiContext, failure: VendorFailure, action: string, baseUrl: string, itemIndex?: number): NodeApiError {
-	return vendorApiError(ctx.getNode(), VENDOR, failure, failureTexts(action, baseUrl), itemIndex);
+function apiError(ctx: ApiContext, failure: VendorFailure, action: string, baseUrl: string, itemIndex?: number, segmentId?: string): NodeApiError {
+	return vendorApiError(ctx.getNode(), VENDOR, failure, failureTexts(action, baseUrl, segmentId), itemIndex);
 }
 
 // ---- Segments ------------------------------------------------------------------------------------

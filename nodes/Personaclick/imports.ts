@@ -3,7 +3,8 @@
  * all input items are gathered and sent in as few requests as Personaclick's limits allow (5,000 records and
  * 32 MB a request, 40 requests a minute). Each output item stands for one request and is paired with the input
  * items whose records it carried; under Continue On Fail, a refused request gives an error item for each of
- * those input items, and an invalid input item gives its own error item.
+ * those input items, and an invalid input item gives its own error item. An input item whose list is empty
+ * gets an item saying nothing was sent for it.
  */
 import { randomUUID } from 'crypto';
 import {
@@ -58,6 +59,9 @@ interface ImportSpec {
 	/** Personaclick can post the job's end to a `webhook` URL. */
 	callback?: CallbackOperation;
 }
+
+/** "category" → "categories", "product ID" → "product IDs". */
+const plural = (noun: string): string => (noun.endsWith('y') ? `${noun.slice(0, -1)}ies` : `${noun}s`);
 
 function text(ctx: IExecuteFunctions, name: string, i: number): string {
 	const value = ctx.getNodeParameter(name, i, '') as unknown;
@@ -275,6 +279,7 @@ export async function runImport(ctx: IExecuteFunctions, operation: ImportOperati
 	// 1. Gather and check every input item's records, by the body fields they share.
 	const groups = new Map<string, Group>();
 	const invalid: number[] = [];
+	const empty: number[] = [];
 	const count = ctx.getInputData().length;
 	for (let i = 0; i < count; i++) {
 		try {
@@ -284,28 +289,31 @@ export async function runImport(ctx: IExecuteFunctions, operation: ImportOperati
 			const group = groups.get(key) ?? { extra, records: [] };
 			groups.set(key, group);
 			for (const record of records) group.records.push({ record, itemIndex: i });
+			if (records.length === 0) empty.push(i);
 		} catch (error) {
 			fail(error, i);
 			invalid.push(i);
 		}
 	}
 
-	// 2. Into requests. A call that replaces what it leaves out is sent whole or not at all.
+	// 2. Into requests. A call that replaces what it leaves out is sent whole or not at all: when it cannot be,
+	// every valid input item fails with the reason (one error item each under Continue On Fail).
+	const refuseWhole = (message: string, description: string): INodeExecutionData[][] => {
+		for (let i = 0; i < count; i++) if (!invalid.includes(i)) fail(new NodeOperationError(ctx.getNode(), message, { itemIndex: i, description }), i);
+		return [output];
+	};
 	const planned: Array<Group & Batch> = [];
 	for (const group of groups.values()) {
 		if (spec.whole) {
 			if (invalid.length > 0) {
-				const reason = `${spec.whole.why}, so nothing was sent: item ${invalid.join(', ')} is invalid`;
-				for (let i = 0; i < count; i++) {
-					if (!invalid.includes(i)) fail(new NodeOperationError(ctx.getNode(), reason, { itemIndex: i, description: 'Fix the invalid items and run again.' }), i);
-				}
-				return [output];
+				return refuseWhole(`${spec.whole.why}, so nothing was sent: item ${invalid.join(', ')} is invalid`, 'Fix the invalid items and run again.');
 			}
 			const size = group.records.reduce((total, sourced) => total + recordBytes(sourced.record), 0);
 			if (size > IMPORT_LIMITS.maxBytes - ENVELOPE_BYTES) {
-				throw new NodeOperationError(ctx.getNode(), `The ${spec.noun}s make a request larger than Personaclick takes (32 MB)`, {
-					description: `${spec.whole.why}, so they cannot be split across requests.`,
-				});
+				return refuseWhole(`The ${plural(spec.noun)} make a request larger than Personaclick takes (32 MB), so nothing was sent`, `${spec.whole.why}, so they cannot be split across requests.`);
+			}
+			if (group.records.length === 0) {
+				return refuseWhole(`No ${plural(spec.noun)} to send`, `${spec.whole.why}: an empty list would leave nothing. Check the input, or List Field.`);
 			}
 			const itemIndexes = [...new Set(group.records.map((sourced) => sourced.itemIndex))];
 			planned.push({ ...group, itemIndexes });
@@ -313,10 +321,9 @@ export async function runImport(ctx: IExecuteFunctions, operation: ImportOperati
 			for (const batch of batchRecords(group.records, batchSize)) planned.push({ ...group, ...batch });
 		}
 	}
-	if (spec.whole && planned.every((batch) => batch.records.length === 0) && invalid.length === 0) {
-		throw new NodeOperationError(ctx.getNode(), `No ${spec.noun}s to send`, {
-			description: `${spec.whole.why}: an empty list would leave nothing. Check the input, or List Field.`,
-		});
+	const what = { resource: spec.resource, operation: spec.operation, method: spec.method, endpoint: spec.path };
+	for (const item of empty) {
+		output.push({ json: { ...what, queued: false, records: 0, reason: `Nothing was sent for this item: its list of ${plural(spec.noun)} is empty` }, pairedItem: { item } });
 	}
 
 	// 3. Send, paced under the import rate limit.
@@ -336,10 +343,7 @@ export async function runImport(ctx: IExecuteFunctions, operation: ImportOperati
 			continue;
 		}
 		const json: IDataObject = {
-			resource: spec.resource,
-			operation: spec.operation,
-			method: spec.method,
-			endpoint: spec.path,
+			...what,
 			queued: true,
 			records: batch.records.length,
 			batch: index + 1,

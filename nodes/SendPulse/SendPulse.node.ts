@@ -122,7 +122,8 @@ async function sendEvent(context: IExecuteFunctions, itemIndex: number): Promise
 	if (email) body.email = email;
 	if (phone) body.phone = phone;
 	const additional = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	if (additional.automationId !== undefined && additional.automationId !== '') {
+	// 0 is the field's default: adding the field and leaving it so sends no automation_id.
+	if (additional.automationId !== undefined && additional.automationId !== '' && Number(additional.automationId) !== 0) {
 		const automationId = Number(additional.automationId);
 		if (!Number.isSafeInteger(automationId) || automationId <= 0) {
 			throw new NodeOperationError(context.getNode(), `Automation ID "${String(additional.automationId)}" is not a positive whole number`, {
@@ -345,7 +346,7 @@ export class SendPulse implements INodeType {
 						type: 'number',
 						typeOptions: { numberPrecision: 0 },
 						default: 0,
-						description: 'The ID of an Automation 360 flow, sent as automation_id beside the event’s fields',
+						description: 'The ID of an Automation 360 flow, sent as automation_id beside the event’s fields. 0 (the default) sends none.',
 					},
 				],
 			},

@@ -178,7 +178,37 @@ describe('Personaclick node: Product', () => {
 			[{ item: 0 }, 'Sync Availability marks every product it leaves out as out of stock, so nothing was sent: item 1 is invalid'],
 		]);
 		await expect(run(parameters, [{ ids: [] }])).rejects.toThrow('No product IDs to send');
+		const empty = await run(parameters, [{ ids: [] }, { ids: [] }], { continueOnFail: true });
+		expect(empty.map((item) => [item.pairedItem, item.json.error])).toEqual([
+			[{ item: 0 }, 'No product IDs to send'],
+			[{ item: 1 }, 'No product IDs to send'],
+		]);
 		expect(api.requests).toHaveLength(0);
+	});
+
+	it('Category Overwrite over 32 MB sends nothing: an error item for each input item under Continue On Fail', async () => {
+		const big = (id: string) => ({ tree: [{ id, name: 'x'.repeat(17 * 1024 * 1024) }] });
+		const parameters = { resource: 'category', operation: 'import', categoryMode: 'overwrite', recordsFrom: 'list', listField: 'tree' };
+		const output = await run(parameters, [big('1'), big('2')], { continueOnFail: true });
+		expect(output.map((item) => [item.pairedItem, item.json.error])).toEqual([
+			[{ item: 0 }, 'The categories make a request larger than Personaclick takes (32 MB), so nothing was sent'],
+			[{ item: 1 }, 'The categories make a request larger than Personaclick takes (32 MB), so nothing was sent'],
+		]);
+		await expect(run(parameters, [big('1'), big('2')])).rejects.toThrow('larger than Personaclick takes (32 MB)');
+		expect(api.requests).toHaveLength(0);
+	}, 20_000);
+
+	it('an input item with an empty list gets an item saying nothing was sent for it; the others are sent', async () => {
+		const parameters = { resource: 'product', operation: 'import', recordsFrom: 'list', listField: 'products' };
+		const output = await run(parameters, [{ products: [product('a')] }, { products: [] }]);
+		expect(output).toEqual([
+			{
+				json: { resource: 'product', operation: 'import', method: 'PUT', endpoint: '/import/products', queued: false, records: 0, reason: 'Nothing was sent for this item: its list of products is empty' },
+				pairedItem: { item: 1 },
+			},
+			{ json: expect.objectContaining({ queued: true, records: 1 }), pairedItem: [{ item: 0 }] },
+		]);
+		expect(api.requests.map((request) => request.body?.items)).toEqual([[product('a')]]);
 	});
 
 	it('Mark Unavailable: DELETE with the IDs from the fields', async () => {
@@ -348,8 +378,18 @@ describe('Personaclick node: refusals and rate limits', () => {
 			expect(item.json).toMatchObject({ error: 'Personaclick refused to import products (HTTP 400)', status: 400 });
 			expect(String(item.json.description)).toMatch(/shop ID or shop secret is wrong/);
 		}
+		// The mock quotes the secret it was sent; the node redacts it, keeping the rest of the answer.
+		expect(output[0].json.body).toEqual({ message: expect.stringContaining(`Invalid shop_id or shop_secret: ${api.shopId} / `) });
 		expect(JSON.stringify(output)).not.toContain('wrong-secret-value-123');
 		await expect(run(productFields('p1'))).rejects.toThrow('Personaclick refused to import products (HTTP 400)');
+	});
+
+	it('a 404 on an import points at the Base URL, not at a segment', async () => {
+		api.failNext({ status: 404, pathPrefix: '/import/' });
+		const output = await run(productFields('p1'), undefined, { continueOnFail: true });
+		expect(output[0].json).toMatchObject({ error: 'Personaclick found nothing to import products (HTTP 404)', status: 404 });
+		expect(String(output[0].json.description)).toMatch(/Check the Base URL in the credential \(http:\/\/127\.0\.0\.1:\d+\)/);
+		expect(String(output[0].json.description)).not.toMatch(/segment/i);
 	});
 
 	it('a token in the Notify URL never reaches an error', async () => {
@@ -415,6 +455,6 @@ describe('Personaclick node: Segment', () => {
 			['Personaclick refused to add a contact to segment 201 (HTTP 403)', 403, { item: 1 }],
 			['ok', undefined, { item: 2 }],
 		]);
-		expect(output[0].json.description).toMatch(/pick it from the list/);
+		expect(output[0].json.description).toMatch(/Segment 999 may not exist in this shop: pick it from the list/);
 	});
 });

@@ -10,7 +10,7 @@
  *   segment; adding to a dynamic segment is refused with 403.
  * - A request with `webhook` gets, once its job has run, a POST of `{"status":"success"}` to that URL, or
  *   `{"status":"error","message":…}` when a product lacks a required field (Personaclick reports a failed job so).
- * Error bodies are this mock's own: Personaclick documents only the statuses.
+ * Error bodies are this mock's own (Personaclick documents only the statuses); a refused key is quoted back.
  *
  * Usage: `const api = await startPersonaclickMock(); … api.url …; await api.stop();`. Node built-ins only.
  */
@@ -208,7 +208,10 @@ export async function startPersonaclickMock(options: PersonaclickMockOptions = {
 	type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
 
 	function handleImport(method: string, path: string, body: Record<string, unknown>): Answer {
-		if (body.shop_id !== shopId || body.shop_secret !== shopSecret) return { status: 400, body: { message: 'Invalid shop_id or shop_secret' } };
+		// Quotes what it was sent, as vendors' refusals often do: the node must redact it.
+		if (body.shop_id !== shopId || body.shop_secret !== shopSecret) {
+			return { status: 400, body: { message: `Invalid shop_id or shop_secret: ${String(body.shop_id)} / ${String(body.shop_secret)}` } };
+		}
 		const now = Date.now();
 		while (importTimes.length > 0 && importTimes[0] <= now - rateWindowMs) importTimes.shift();
 		if (importTimes.length >= rateLimit) {
@@ -258,7 +261,7 @@ export async function startPersonaclickMock(options: PersonaclickMockOptions = {
 	function handleSegments(method: string, path: string, fields: Record<string, unknown>): Answer {
 		if (fields.shop_secret === undefined || fields.shop_secret === '') return { status: 403, body: { message: 'shop_secret is required' } };
 		if (fields.shop_id !== shopId) return { status: 400, body: { message: 'Shop not found' } };
-		if (fields.shop_secret !== shopSecret) return { status: 401, body: { message: 'Wrong shop_secret' } };
+		if (fields.shop_secret !== shopSecret) return { status: 401, body: { message: `Wrong shop_secret ${String(fields.shop_secret)}` } };
 		if (path === '/segments/get' && method === 'GET') return { status: 200, body: state.segments.map(({ id, type }) => ({ id: Number(id), type })) };
 		const segment = state.segments.find((candidate) => candidate.id === idOf(fields.segment_id));
 		if (!segment) return { status: 404, body: { message: 'Segment not found' } };

@@ -432,6 +432,7 @@ describe('Action node items fit the output schema of their operation', () => {
 			const list = (resource: string, operation: string, extra: IDataObject = {}) => ({ resource, operation, recordsFrom: 'list', listField: 'records', ...extra });
 			const notify = { notifyUrl: 'https://n8n.example.com/webhook/x/webhook' };
 			check('personaclick', 'product', 'import', await run(list('product', 'import', notify), [{ records: [product] }]));
+			check('personaclick', 'product', 'import', await run(list('product', 'import'), [{ records: [product] }, { records: [] }]));
 			check('personaclick', 'product', 'syncAvailability', await run(list('product', 'syncAvailability'), [{ records: ['p1'] }]));
 			check('personaclick', 'product', 'markUnavailable', await run(list('product', 'markUnavailable'), [{ records: ['p1'] }]));
 			check('personaclick', 'category', 'import', await run(list('category', 'import', { categoryMode: 'update', ...notify }), [{ records: [{ id: '1', name: 'Bikes' }] }]));
