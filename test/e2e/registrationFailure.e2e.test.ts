@@ -60,7 +60,11 @@ async function publishFails(n8n: N8n, workflowId: string, message: string, secre
 }
 
 const onN8n2 = (title: string, suite: () => void) =>
-	n8nMajor() >= 2 ? suite() : describe.skip(`${title} (n8n 1.x refuses the activation itself; not covered here)`, () => {});
+	n8nMajor() >= 2
+		? suite()
+		: describe.skip(`${title} (n8n 1.x refuses the activation itself; not covered here)`, () => {
+				it.skip('is covered on n8n 2.x only', () => undefined);
+			});
 
 onN8n2('registration failures', () => {
 	describeBuilt('optimizelyCampaignTrigger', 'Optimizely Campaign Trigger: a wrong API password at publish, in a real n8n', () => {
